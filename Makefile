@@ -1,0 +1,69 @@
+# Ticker — the two commands a user needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CONFIG ?= Release
+DOTNET ?= dotnet
+CLUSTER := Database/local-cluster.sh
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+# Debian packages the tests use: real peers (coturn), a real browser (chromium), psql.
+DEBIAN_PACKAGES := coturn chromium postgresql-client iproute2 iptables
+
+.PHONY: help deps build run test bench db-start db-stop db-psql turn import clean
+
+help:
+	@echo "make run      run the whole service (local PostgreSQL, schema, simulated feed, hub, relay)"
+	@echo "make test     run every test against a real PostgreSQL that the run starts itself"
+	@echo "make bench    run the benchmarks; figures go to docs/benchmarks.md"
+	@echo "make turn ARGS=\"...\"   run the TURN relay standalone (coturn's option names)"
+	@echo "make import FILE=ticks.csv [ARGS=--bad-rows=skip]   import a CSV file of ticks"
+	@echo "make db-start | db-stop | db-psql   the project-local PostgreSQL"
+
+# Installs missing Debian packages when run as root; otherwise says exactly what to install.
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	  else \
+	    echo "missing Debian packages; install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build:
+	$(DOTNET) build Ticker.sln -c $(CONFIG) -warnaserror -nologo -clp:ErrorsOnly
+
+db-start:
+	@$(CLUSTER) start >/dev/null
+
+db-stop:
+	@$(CLUSTER) stop
+
+db-psql:
+	@$(CLUSTER) psql
+
+# ConnectionStrings__Ticker, when set, points everything at another server instead.
+run: deps build
+	@if [ -z "$$ConnectionStrings__Ticker" ]; then export ConnectionStrings__Ticker="$$($(CLUSTER) start)"; fi; \
+	cd PushHub && exec $(DOTNET) bin/$(CONFIG)/net10.0/Ticker.PushHub.dll $(ARGS)
+
+test: deps build
+	$(DOTNET) test Ticker.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal" $(TEST_ARGS)
+
+bench: deps build
+	Tests/Benchmarks/run.sh
+
+turn:
+	$(DOTNET) build TurnRelay/TurnRelay.csproj -c $(CONFIG) -nologo -clp:ErrorsOnly
+	$(DOTNET) TurnRelay/bin/$(CONFIG)/net10.0/Ticker.TurnRelay.dll $(ARGS)
+
+import: build
+	@test -n "$(FILE)" || { echo "usage: make import FILE=ticks.csv [ARGS=--bad-rows=skip]"; exit 2; }
+	@if [ -z "$$ConnectionStrings__Ticker" ]; then export ConnectionStrings__Ticker="$$($(CLUSTER) start)"; fi; \
+	$(DOTNET) PushHub/bin/$(CONFIG)/net10.0/Ticker.PushHub.dll import "$(abspath $(FILE))" $(ARGS)
+
+clean:
+	$(DOTNET) clean Ticker.sln -nologo -v q

@@ -61,7 +61,7 @@ pick_port() {
 }
 
 connection_string() {
-  echo "Host=127.0.0.1;Port=$(cat "$dir/port");Username=postgres;Database=$database"
+  echo "Host=127.0.0.1;Port=$(cat "$dir/port");Username=postgres;Database=$database;Include Error Detail=true"
 }
 
 is_running() {

@@ -1,0 +1,167 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+
+namespace Ticker.Database.Ticks;
+
+/// <summary>Appends and reads ticks. SQL sits beside the method that runs it.</summary>
+public sealed class TickStore(NpgsqlDataSource dataSource)
+{
+    private const string Columns = "id, symbol, ts, price, size, bid, ask";
+
+    /// <summary>Appends a batch through one binary COPY: all of it, or none of it.</summary>
+    public async Task<long> AppendAsync(IEnumerable<Tick> ticks, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var writer = await TickCopyWriter.BeginAsync(connection, cancellationToken);
+        foreach (var tick in ticks)
+        {
+            await writer.WriteAsync(tick, cancellationToken);
+        }
+
+        return await writer.CompleteAsync(cancellationToken);
+    }
+
+    private const string PageOldestFirstSql = $"""
+        SELECT {Columns} FROM ticks
+        WHERE symbol = $1 AND ts >= $2 AND ts < $3 AND (ts, id) > ($4, $5)
+        ORDER BY ts, id
+        LIMIT $6
+        """;
+
+    private const string PageNewestFirstSql = $"""
+        SELECT {Columns} FROM ticks
+        WHERE symbol = $1 AND ts >= $2 AND ts < $3 AND (ts, id) < ($4, $5)
+        ORDER BY ts DESC, id DESC
+        LIMIT $6
+        """;
+
+    /// <summary>One keyset page of a symbol's ticks; see <see cref="TickQuery"/>.</summary>
+    public async Task<TickPage> ReadPageAsync(TickQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, TickQuery.MaxLimit);
+        var after = query.After ?? (query.NewestFirst
+            ? new TickCursor(DateTimeOffset.MaxValue, long.MaxValue)
+            : new TickCursor(DateTimeOffset.MinValue, long.MinValue));
+
+        await using var command = dataSource.CreateCommand(query.NewestFirst ? PageNewestFirstSql : PageOldestFirstSql);
+        command.Parameters.Add(new() { Value = query.Symbol });
+        // DateTimeOffset.MinValue/MaxValue travel as -infinity/infinity: an open range end.
+        command.Parameters.Add(new() { Value = query.From ?? DateTimeOffset.MinValue });
+        command.Parameters.Add(new() { Value = query.To ?? DateTimeOffset.MaxValue });
+        command.Parameters.Add(new() { Value = after.Ts });
+        command.Parameters.Add(new() { Value = after.Id });
+        command.Parameters.Add(new() { Value = query.Limit + 1 });
+
+        var ticks = new List<StoredTick>(Math.Min(query.Limit + 1, 1024));
+        await foreach (var tick in ReadAsync(command, cancellationToken))
+        {
+            ticks.Add(tick);
+        }
+
+        if (ticks.Count <= query.Limit)
+        {
+            return new TickPage(ticks, null);
+        }
+
+        ticks.RemoveAt(query.Limit);
+        return new TickPage(ticks, ticks[^1].Cursor);
+    }
+
+    // A loose index scan: one index probe per distinct symbol instead of reading the whole table.
+    private const string LatestAllSql = $"""
+        WITH RECURSIVE symbols AS (
+            (SELECT symbol FROM ticks ORDER BY symbol LIMIT 1)
+            UNION ALL
+            SELECT (SELECT t.symbol FROM ticks t WHERE t.symbol > s.symbol ORDER BY t.symbol LIMIT 1)
+            FROM symbols s WHERE s.symbol IS NOT NULL
+        )
+        SELECT latest.* FROM symbols s
+        CROSS JOIN LATERAL (
+            SELECT {Columns} FROM ticks t WHERE t.symbol = s.symbol ORDER BY ts DESC, id DESC LIMIT 1
+        ) latest
+        ORDER BY latest.symbol
+        """;
+
+    private const string LatestSomeSql = $"""
+        SELECT latest.* FROM unnest($1::text[]) AS s(symbol)
+        CROSS JOIN LATERAL (
+            SELECT {Columns} FROM ticks t WHERE t.symbol = s.symbol ORDER BY ts DESC, id DESC LIMIT 1
+        ) latest
+        ORDER BY latest.symbol
+        """;
+
+    /// <summary>The latest tick of each symbol (of every symbol when <paramref name="symbols"/> is null).</summary>
+    public async Task<IReadOnlyList<StoredTick>> ReadLatestAsync(IReadOnlyCollection<string>? symbols = null,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(symbols is null ? LatestAllSql : LatestSomeSql);
+        if (symbols is not null)
+        {
+            command.Parameters.Add(new() { Value = symbols.Distinct(StringComparer.Ordinal).ToArray() });
+        }
+
+        var latest = new List<StoredTick>();
+        await foreach (var tick in ReadAsync(command, cancellationToken))
+        {
+            latest.Add(tick);
+        }
+
+        return latest;
+    }
+
+    // date_bin aligns bars to a fixed origin (a Monday at midnight UTC), so 1-minute bars start on
+    // the minute and 1-week bars on Mondays; first/last by (ts, id) give open and close.
+    private const string BarsSql = """
+        SELECT date_bin($2, ts, TIMESTAMPTZ '2001-01-01 00:00:00+00') AS start,
+               (array_agg(price ORDER BY ts, id))[1] AS open,
+               max(price) AS high,
+               min(price) AS low,
+               (array_agg(price ORDER BY ts DESC, id DESC))[1] AS close,
+               sum(size)::bigint AS volume,
+               count(*) AS trades
+        FROM ticks
+        WHERE symbol = $1 AND ts >= $3 AND ts < $4
+        GROUP BY 1
+        ORDER BY 1
+        """;
+
+    /// <summary>OHLCV bars of <paramref name="interval"/> over [from, to); bars without ticks are absent.</summary>
+    public async Task<IReadOnlyList<Bar>> ReadBarsAsync(string symbol, TimeSpan interval, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        await using var command = dataSource.CreateCommand(BarsSql);
+        command.Parameters.Add(new() { Value = symbol });
+        command.Parameters.Add(new() { Value = interval });
+        command.Parameters.Add(new() { Value = from });
+        command.Parameters.Add(new() { Value = to });
+
+        var bars = new List<Bar>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            bars.Add(new Bar(reader.GetFieldValue<DateTimeOffset>(0), reader.GetDecimal(1), reader.GetDecimal(2),
+                reader.GetDecimal(3), reader.GetDecimal(4), reader.GetInt64(5), reader.GetInt64(6)));
+        }
+
+        return bars;
+    }
+
+    private static async IAsyncEnumerable<StoredTick> ReadAsync(NpgsqlCommand command,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new StoredTick(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetFieldValue<DateTimeOffset>(2),
+                reader.GetDecimal(3),
+                reader.GetInt64(4),
+                reader.IsDBNull(5) ? null : reader.GetDecimal(5),
+                reader.IsDBNull(6) ? null : reader.GetDecimal(6));
+        }
+    }
+}

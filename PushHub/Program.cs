@@ -1,3 +1,26 @@
+using Ticker.Database;
+using Ticker.Ingest;
+using Ticker.PushHub;
+using Ticker.PushHub.History;
+
+if (args is [CommandLine.Import, ..])
+{
+    return await CommandLine.RunImportAsync(args[1..]);
+}
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddTickerDatabase();
+builder.AddTickerFeeds();
+builder.Services.AddProblemDetails();
+builder.Services.AddHealthChecks();
+
 var app = builder.Build();
-app.Run();
+app.UseStatusCodePages();
+app.MapHealthChecks("/healthz");
+app.MapHistoryApi();
+app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
+await app.RunAsync();
+return 0;
+
+/// <summary>The host's entry point; public so tests can start it through WebApplicationFactory.</summary>
+public partial class Program;

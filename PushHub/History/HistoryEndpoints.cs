@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Ticker.Database.Ticks;
+
+namespace Ticker.PushHub.History;
+
+/// <summary>
+/// The HTTP history API for browsers and scripts. Bad parameters get an RFC 9457 problem
+/// document naming the parameter.
+/// </summary>
+internal static class HistoryEndpoints
+{
+    public const int MaxBars = 10_000;
+
+    public static IEndpointRouteBuilder MapHistoryApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/ticks", GetTicksAsync);
+        api.MapGet("/bars", GetBarsAsync);
+        api.MapGet("/quotes", GetQuotesAsync);
+        return app;
+    }
+
+    /// <summary><c>GET /api/ticks?symbol=&amp;from=&amp;to=&amp;limit=&amp;after=&amp;order=asc|desc</c>, keyset paged.</summary>
+    private static async Task<Results<Ok<TicksResponse>, ValidationProblem>> GetTicksAsync(TickStore store,
+        string? symbol, DateTimeOffset? from, DateTimeOffset? to, int? limit, string? after, string? order, CancellationToken cancellationToken)
+    {
+        var problems = new Dictionary<string, string[]>();
+        Check(problems, "symbol", symbol is null ? "symbol is required" : Symbols.Explain(symbol));
+        Check(problems, "limit", limit is < 1 or > TickQuery.MaxLimit ? $"limit must be between 1 and {TickQuery.MaxLimit}" : null);
+        Check(problems, "to", from > to ? "to must not be before from" : null);
+        Check(problems, "order", order is null or "asc" or "desc" ? null : "order must be asc or desc");
+        TickCursor? cursor = null;
+        Check(problems, "after", after is null || TickCursor.TryParse(after, out cursor) ? null : "after must be a cursor from a previous page's next");
+        if (problems.Count > 0)
+        {
+            return TypedResults.ValidationProblem(problems);
+        }
+
+        var page = await store.ReadPageAsync(new TickQuery(symbol!, limit ?? TickQuery.DefaultLimit)
+        {
+            From = from, To = to, After = cursor, NewestFirst = order == "desc",
+        }, cancellationToken);
+        return TypedResults.Ok(new TicksResponse(symbol!, page.Ticks.Select(TickDto.From).ToList(), page.Next?.ToString()));
+    }
+
+    /// <summary><c>GET /api/bars?symbol=&amp;interval=1m&amp;from=&amp;to=</c>; by default the last 24 hours.</summary>
+    private static async Task<Results<Ok<BarsResponse>, ValidationProblem>> GetBarsAsync(TickStore store, TimeProvider clock,
+        string? symbol, string? interval, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+    {
+        var problems = new Dictionary<string, string[]>();
+        Check(problems, "symbol", symbol is null ? "symbol is required" : Symbols.Explain(symbol));
+        var width = TimeSpan.Zero;
+        Check(problems, "interval", BarInterval.TryParse(interval ?? "1m", out width) ? null : BarInterval.Expected);
+        var end = to ?? clock.GetUtcNow();
+        var start = from ?? end.AddDays(-1);
+        Check(problems, "to", start > end ? "to must not be before from" : null);
+        Check(problems, "from", width > TimeSpan.Zero && (end - start) / width > MaxBars
+            ? $"the range holds more than {MaxBars} bars of {interval}; narrow it or widen the interval" : null);
+        if (problems.Count > 0)
+        {
+            return TypedResults.ValidationProblem(problems);
+        }
+
+        var bars = await store.ReadBarsAsync(symbol!, width, start, end, cancellationToken);
+        return TypedResults.Ok(new BarsResponse(symbol!, interval ?? "1m", bars));
+    }
+
+    /// <summary><c>GET /api/quotes[?symbols=AAPL,MSFT]</c>: the latest tick of each symbol.</summary>
+    private static async Task<Results<Ok<List<TickDto>>, ValidationProblem>> GetQuotesAsync(TickStore store, string? symbols,
+        CancellationToken cancellationToken)
+    {
+        var list = symbols?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var bad = list?.Select(s => Symbols.Explain(s) is { } why ? $"{s}: {why}" : null).FirstOrDefault(e => e is not null);
+        if (bad is not null || list is { Length: > 1000 })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["symbols"] = [bad ?? "at most 1000 symbols"] });
+        }
+
+        var latest = await store.ReadLatestAsync(list, cancellationToken);
+        return TypedResults.Ok(latest.Select(TickDto.From).ToList());
+    }
+
+    private static void Check(Dictionary<string, string[]> problems, string parameter, string? problem)
+    {
+        if (problem is not null)
+        {
+            problems[parameter] = [problem];
+        }
+    }
+}

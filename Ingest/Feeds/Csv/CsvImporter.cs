@@ -34,6 +34,7 @@ public sealed class CsvImporter(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var errors = new List<CsvRowError>();
         long badRows = 0;
+        long imported;
         await using (var writer = await TickCopyWriter.BeginAsync(connection, cancellationToken))
         {
             var firstRow = true;
@@ -80,9 +81,11 @@ public sealed class CsvImporter(NpgsqlDataSource dataSource)
                 return new CsvImportReport(0, badRows, errors, Rejected: true);
             }
 
-            await writer.CompleteAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return new CsvImportReport(writer.Written, badRows, errors, Rejected: false);
+            imported = await writer.CompleteAsync(cancellationToken);
         }
+
+        // The COPY is closed only once its writer is disposed; then the transaction can commit.
+        await transaction.CommitAsync(cancellationToken);
+        return new CsvImportReport(imported, badRows, errors, Rejected: false);
     }
 }

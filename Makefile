@@ -51,7 +51,7 @@ run: deps build
 	cd PushHub && exec $(DOTNET) bin/$(CONFIG)/net10.0/Ticker.PushHub.dll $(ARGS)
 
 test: deps build
-	$(DOTNET) test Ticker.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal" $(TEST_ARGS)
+	$(DOTNET) test Ticker.sln -c $(CONFIG) --no-build $(TEST_ARGS)
 
 bench: deps build
 	Tests/Benchmarks/run.sh

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Ticker.Ingest;
 
-/// <summary>Every log line of the Ingest project; event ids 200–299 (feeds 200–219).</summary>
+/// <summary>Every log line of the Ingest project; event ids 200–299 (feeds 200–219, pipeline 220–259).</summary>
 internal static partial class IngestLog
 {
     [LoggerMessage(EventId = 200, Level = LogLevel.Information,
@@ -15,4 +15,35 @@ internal static partial class IngestLog
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Simulated feed could not write; retrying in {Delay}")]
     public static partial void FeedWriteFailed(ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(EventId = 220, Level = LogLevel.Information,
+        Message = "Pipeline started: source {Source}, {Symbols} symbols loaded at snapshot {Snapshot}")]
+    public static partial void PipelineStarted(ILogger logger, string source, int symbols, long snapshot);
+
+    [LoggerMessage(EventId = 221, Level = LogLevel.Warning,
+        Message = "Logical replication is not available ({Reason}); reading changes through LISTEN/NOTIFY instead (Ingest:Source=notify)")]
+    public static partial void FallingBack(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 222, Level = LogLevel.Information, Message = "Created replication slot {Slot}")]
+    public static partial void SlotCreated(ILogger logger, string slot);
+
+    [LoggerMessage(EventId = 223, Level = LogLevel.Information, Message = "Resuming from replication slot {Slot}")]
+    public static partial void SlotReused(ILogger logger, string slot);
+
+    [LoggerMessage(EventId = 224, Level = LogLevel.Warning, Message = "Change source {Source} lost its connection; reconnecting in {Delay}")]
+    public static partial void SourceLost(ILogger logger, Exception exception, string source, TimeSpan delay);
+
+    [LoggerMessage(EventId = 225, Level = LogLevel.Error, Message = "A row of transaction {Xid} could not be read and was not delivered: {Reason}")]
+    public static partial void RowRejected(ILogger logger, long xid, string reason);
+
+    [LoggerMessage(EventId = 226, Level = LogLevel.Warning,
+        Message = "Replication slot {Slot} retains {Bytes} bytes of WAL (status {WalStatus}): the hub is falling behind")]
+    public static partial void SlotLagging(ILogger logger, string slot, long bytes, string walStatus);
+
+    [LoggerMessage(EventId = 227, Level = LogLevel.Critical,
+        Message = "Replication slot {Slot} has lost WAL it needed (status lost): ticks were removed before this hub read them. Drop the slot to start afresh; subscribers will be reset")]
+    public static partial void SlotLost(ILogger logger, string slot);
+
+    [LoggerMessage(EventId = 228, Level = LogLevel.Error, Message = "Pipeline failed; subscribers will see the stream end")]
+    public static partial void PipelineFailed(ILogger logger, Exception exception);
 }

@@ -2,7 +2,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Ticker.Database;
 using Ticker.Ingest.Feeds.Simulated;
+using Ticker.Ingest.Pipeline;
+using Ticker.Ingest.Sources;
 
 namespace Ticker.Ingest;
 
@@ -18,6 +24,23 @@ public static class IngestServiceCollectionExtensions
             builder.Services.AddHostedService<SimulatedFeed>();
         }
 
+        return builder;
+    }
+
+    /// <summary>Registers the pipeline from the write-ahead log to quote updates (section <c>Ingest</c>).</summary>
+    public static IHostApplicationBuilder AddTickerPipeline(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<IngestMetrics>();
+        builder.Services.AddSingleton(sp => new TickPipeline(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString,
+            sp.GetRequiredService<IOptions<IngestOptions>>().Value,
+            sp.GetRequiredService<IngestMetrics>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TickPipeline>());
         return builder;
     }
 }

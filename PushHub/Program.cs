@@ -11,6 +11,7 @@ if (args is [CommandLine.Import, ..])
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTickerDatabase();
 builder.AddTickerFeeds();
+builder.AddTickerPipeline();
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
 

@@ -145,8 +145,8 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            bars.Add(new Bar(reader.GetFieldValue<DateTimeOffset>(0), Trim(reader.GetDecimal(1)), Trim(reader.GetDecimal(2)),
-                Trim(reader.GetDecimal(3)), Trim(reader.GetDecimal(4)), reader.GetInt64(5), reader.GetInt64(6)));
+            bars.Add(new Bar(reader.GetFieldValue<DateTimeOffset>(0), Numeric.Trim(reader.GetDecimal(1)), Numeric.Trim(reader.GetDecimal(2)),
+                Numeric.Trim(reader.GetDecimal(3)), Numeric.Trim(reader.GetDecimal(4)), reader.GetInt64(5), reader.GetInt64(6)));
         }
 
         return bars;
@@ -162,14 +162,10 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
                 reader.GetInt64(0),
                 reader.GetString(1),
                 reader.GetFieldValue<DateTimeOffset>(2),
-                Trim(reader.GetDecimal(3)),
+                Numeric.Trim(reader.GetDecimal(3)),
                 reader.GetInt64(4),
-                reader.IsDBNull(5) ? null : Trim(reader.GetDecimal(5)),
-                reader.IsDBNull(6) ? null : Trim(reader.GetDecimal(6)));
+                reader.IsDBNull(5) ? null : Numeric.Trim(reader.GetDecimal(5)),
+                reader.IsDBNull(6) ? null : Numeric.Trim(reader.GetDecimal(6)));
         }
     }
-
-    // numeric(20, 8) comes back with eight decimals (228.56000000); dividing by 1 written with
-    // trailing zeros gives the shortest scale, so 228.56 reads and serializes as 228.56.
-    private static decimal Trim(decimal value) => value / 1.000000000000000000000000000000000m;
 }

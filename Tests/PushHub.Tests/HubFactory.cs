@@ -16,6 +16,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Ticker", Database.ConnectionString);
+        builder.UseSetting("Ingest:SlotName", Database.Name); // slot names are cluster-wide
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -51,6 +51,32 @@ public class TestDatabase : IAsyncLifetime
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(await PostgresServer.AdminConnectionStringAsync());
         await connection.OpenAsync();
+        // Replication slots outlive connections and would block the drop: end their readers, drop them.
+        await using (var slots = new NpgsqlCommand(
+            "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE database = $1 AND active_pid IS NOT NULL", connection))
+        {
+            slots.Parameters.Add(new() { Value = Name });
+            await slots.ExecuteNonQueryAsync();
+        }
+
+        await using (var slots = new NpgsqlCommand(
+            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = $1", connection))
+        {
+            slots.Parameters.Add(new() { Value = Name });
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await slots.ExecuteNonQueryAsync();
+                    break;
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 50)
+                {
+                    await Task.Delay(100); // the terminated reader has not exited yet
+                }
+            }
+        }
+
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);
         await drop.ExecuteNonQueryAsync();
     }

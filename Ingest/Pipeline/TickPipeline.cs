@@ -1,0 +1,131 @@
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Ticker.Ingest.Sources;
+
+namespace Ticker.Ingest.Pipeline;
+
+/// <summary>
+/// The pipeline from the write-ahead log to per-symbol deltas. On start it loads every symbol's
+/// quote under one snapshot, then follows the change source from there; <see cref="Updates"/> is one
+/// shared hot observable of <see cref="QuoteUpdate"/>s in commit order. A commit is acknowledged to
+/// the source only after all its updates have been handed to every subscriber.
+/// </summary>
+public sealed class TickPipeline : IHostedService, IDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _connectionString;
+    private readonly IngestOptions _options;
+    private readonly IngestMetrics _metrics;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly IConnectableObservable<QuoteUpdate> _updates;
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private ITickSource? _source;
+    private TransactionSnapshot? _snapshot;
+    private IDisposable? _connection;
+    private Task _slotMonitor = Task.CompletedTask;
+
+    public TickPipeline(NpgsqlDataSource dataSource, string connectionString, IngestOptions options, IngestMetrics metrics, ILoggerFactory loggers)
+    {
+        _dataSource = dataSource;
+        _connectionString = connectionString;
+        _options = options;
+        _metrics = metrics;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<TickPipeline>();
+        Book = new QuoteBook(new TradingSession(options.SessionStartUtc));
+        Replays = new ReplayBuffer(options.ReplayDepth);
+        metrics.SymbolsTracked = () => Book.Count;
+        _updates = Observable.Create<QuoteUpdate>(RunAsync).Publish();
+    }
+
+    /// <summary>Every symbol's current quote.</summary>
+    public QuoteBook Book { get; }
+
+    /// <summary>All updates, in commit order, shared by every subscriber (hot: subscribe, then read the book).</summary>
+    public IObservable<QuoteUpdate> Updates => _updates;
+
+    /// <summary>The recent updates of each symbol, for resuming subscribers.</summary>
+    public ReplayBuffer Replays { get; }
+
+    /// <summary>"replication" or "notify", once started.</summary>
+    public string SourceName => _source?.Name ?? "";
+
+    /// <summary>Completes when the start-up state is loaded and the stream is running.</summary>
+    public Task Started => _started.Task;
+
+    /// <summary>Everything for <paramref name="symbol"/> after <paramref name="afterSeq"/>, or "cannot resume".</summary>
+    public Replay ReplayAfter(string symbol, long afterSeq) =>
+        Book.TryGet(symbol, out var quote) ? Replays.After(symbol, afterSeq, quote.Seq) : afterSeq == 0 ? Replay.UpToDate : Replay.CannotResume;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _source = await SourceSelector.ChooseAsync(_dataSource, _connectionString, _options, _metrics, _loggers, cancellationToken);
+        var state = await StartupState.LoadAsync(_dataSource, new TradingSession(_options.SessionStartUtc), cancellationToken);
+        foreach (var quote in state.Quotes)
+        {
+            Book.Load(quote);
+        }
+
+        _snapshot = state.Snapshot;
+        _connection = _updates.Connect();
+        if (_source is ReplicationTickSource)
+        {
+            _slotMonitor = SlotMonitor.RunAsync(_dataSource, _options, _metrics, _logger, _stopping.Token);
+        }
+
+        IngestLog.PipelineStarted(_logger, _source.Name, state.Quotes.Count, state.Snapshot.Xmax);
+        _started.TrySetResult();
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        _connection?.Dispose();
+        await _slotMonitor.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_source is not null)
+        {
+            await _source.DisposeAsync();
+        }
+    }
+
+    private async Task RunAsync(IObserver<QuoteUpdate> observer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var change in _source!.ReadAsync(_snapshot!, cancellationToken))
+            {
+                if (change.Kind == SourceEventKind.Commit)
+                {
+                    _source.Acknowledge(change.Position);
+                }
+                else if (!_snapshot!.Sees(change.Xid))
+                {
+                    var update = Book.Apply(change.Tick, change.CommitTime);
+                    Replays.Add(update);
+                    _metrics.Ticks.Add(1);
+                    observer.OnNext(update);
+                    _metrics.Latency.Record((_metrics.Clock.GetUtcNow() - change.CommitTime).TotalMilliseconds);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            IngestLog.PipelineFailed(_logger, e);
+            observer.OnError(e);
+        }
+    }
+
+    public void Dispose()
+    {
+        _connection?.Dispose();
+        _stopping.Dispose();
+    }
+}

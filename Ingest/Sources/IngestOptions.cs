@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Ticker.Ingest.Sources;
+
+/// <summary>How the pipeline reads changes: configuration section <c>Ingest</c>.</summary>
+public sealed class IngestOptions
+{
+    public const string Section = "Ingest";
+
+    /// <summary><c>auto</c> (replication when the server allows it, else notify), <c>replication</c>, or <c>notify</c>.</summary>
+    [RegularExpression("^(auto|replication|notify)$", ErrorMessage = "Ingest:Source must be auto, replication or notify.")]
+    public string Source { get; set; } = "auto";
+
+    /// <summary>This hub's durable replication slot; each hub needs its own.</summary>
+    [RegularExpression("^[a-z0-9_]{1,63}$", ErrorMessage = "Ingest:SlotName must be 1-63 characters of a-z, 0-9 and _.")]
+    public string SlotName { get; set; } = "ticker_hub";
+
+    public string Publication { get; set; } = "ticker_ticks";
+
+    /// <summary>Updates kept per symbol for resuming subscribers.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Ingest:ReplayDepth must be between 1 and 1000000.")]
+    public int ReplayDepth { get; set; } = 1024;
+
+    /// <summary>UTC time of day at which a trading session (open, high, low, volume) starts.</summary>
+    public TimeSpan SessionStartUtc { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Slot lag, in bytes of WAL, above which a warning is logged.</summary>
+    [Range(1L, long.MaxValue, ErrorMessage = "Ingest:SlotLagWarningBytes must be positive.")]
+    public long SlotLagWarningBytes { get; set; } = 1L << 30;
+}

@@ -1,0 +1,146 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Npgsql.Replication;
+using Npgsql.Replication.PgOutput;
+using Npgsql.Replication.PgOutput.Messages;
+using NpgsqlTypes;
+using Ticker.Database.Ticks;
+using Ticker.Ingest.Pipeline;
+
+namespace Ticker.Ingest.Sources;
+
+/// <summary>
+/// Inserts into <c>ticks</c> from PostgreSQL's logical replication stream (pgoutput, binary), in
+/// commit order, from this hub's durable slot. The slot's confirmed position advances only as the
+/// pipeline acknowledges commits it has handed on, so a restarted hub resumes where it stopped.
+/// When the connection drops it reconnects with backoff and skips what it already handed out.
+/// </summary>
+internal sealed class ReplicationTickSource(string connectionString, IngestOptions options, IngestMetrics metrics, ILogger logger)
+    : ITickSource
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+
+    // Commit record of the last transaction handed out, its end, and the end of the last one the
+    // pipeline acknowledged. Consecutive commit records can abut, so "already handed out" is judged
+    // by the commit record's own position, not by the previous transaction's end.
+    private ulong _handedOutCommit;
+    private ulong _handedOutEnd;
+    private ulong _acknowledged;
+    private LogicalReplicationConnection? _connection;
+
+    public string Name => "replication";
+
+    /// <summary>Creates the slot if missing. Runs before the start-up snapshot so nothing falls between them.</summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new LogicalReplicationConnection(connectionString);
+        await connection.Open(cancellationToken);
+        try
+        {
+            await connection.CreatePgOutputReplicationSlot(options.SlotName, temporarySlot: false,
+                slotSnapshotInitMode: LogicalSlotSnapshotInitMode.NoExport, cancellationToken: cancellationToken);
+            IngestLog.SlotCreated(logger, options.SlotName);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateObject)
+        {
+            IngestLog.SlotReused(logger, options.SlotName);
+        }
+    }
+
+    public async IAsyncEnumerable<SourceEvent> ReadAsync(TransactionSnapshot snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await using var events = ReadOnceAsync(snapshot, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await events.MoveNextAsync();
+                }
+                catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
+                {
+                    IngestLog.SourceLost(logger, e, Name, backoff);
+                    metrics.Reconnects.Add(1);
+                    break;
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                backoff = TimeSpan.FromMilliseconds(100);
+                yield return events.Current;
+            }
+
+            await Task.Delay(backoff, cancellationToken);
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+        }
+    }
+
+    public void Acknowledge(ulong position)
+    {
+        _acknowledged = position;
+        _connection?.SetReplicationStatus(new NpgsqlLogSequenceNumber(position));
+    }
+
+    private async IAsyncEnumerable<SourceEvent> ReadOnceAsync(TransactionSnapshot snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = new LogicalReplicationConnection(connectionString)
+        {
+            // Report the acknowledged position every second, so the slot (and WAL retention) keeps up.
+            WalReceiverStatusInterval = TimeSpan.FromSeconds(1),
+        };
+        await connection.Open(cancellationToken);
+        _connection = connection;
+        if (_acknowledged > 0)
+        {
+            connection.SetReplicationStatus(new NpgsqlLogSequenceNumber(_acknowledged));
+        }
+
+        var slot = new PgOutputReplicationSlot(options.SlotName);
+        var pgOutput = new PgOutputReplicationOptions(options.Publication, PgOutputProtocolVersion.V1, binary: true);
+        NpgsqlLogSequenceNumber? resumeAt = _handedOutEnd > 0 ? new NpgsqlLogSequenceNumber(_handedOutEnd) : null;
+        var rows = new TickRowDecoder();
+        long xid = 0;
+        var commitTime = DateTimeOffset.MinValue;
+        var skipping = false;
+        await foreach (var message in connection.StartReplication(slot, pgOutput, cancellationToken, resumeAt))
+        {
+            switch (message)
+            {
+                case BeginMessage begin:
+                    // After a reconnect the server may resend transactions this run already handed out.
+                    skipping = (ulong)begin.TransactionFinalLsn <= _handedOutCommit;
+                    xid = snapshot.Widen(begin.TransactionXid);
+                    commitTime = begin.TransactionCommitTimestamp;
+                    break;
+                case InsertMessage insert when !skipping:
+                    var (tick, error) = await rows.DecodeAsync(insert, cancellationToken);
+                    if (error is null)
+                    {
+                        yield return SourceEvent.ForTick(tick, xid, commitTime);
+                    }
+                    else
+                    {
+                        metrics.RejectedRows.Add(1);
+                        IngestLog.RowRejected(logger, xid, error);
+                    }
+
+                    break;
+                case CommitMessage commit when !skipping:
+                    _handedOutCommit = (ulong)commit.CommitLsn;
+                    _handedOutEnd = (ulong)commit.TransactionEndLsn;
+                    metrics.ObserveReplication((long)((ulong)message.WalEnd - _handedOutEnd), commit.TransactionCommitTimestamp);
+                    yield return SourceEvent.ForCommit(xid, commit.TransactionCommitTimestamp, _handedOutEnd);
+                    break;
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 using Ticker.Ingest.Pipeline;
 using Ticker.Ingest.Sources;
 using Ticker.Testing;
@@ -14,11 +15,16 @@ internal sealed class PipelineHarness : IAsyncDisposable
     private readonly ServiceProvider _services;
     private IDisposable? _subscription;
 
-    public PipelineHarness(TestDatabase database, string source = "replication", string? slot = null)
+    public PipelineHarness(TestDatabase database, string source = "replication")
+        : this(database.DataSource, database.ConnectionString, database.Name, source)
+    {
+    }
+
+    public PipelineHarness(NpgsqlDataSource dataSource, string connectionString, string slot, string source = "replication")
     {
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var options = new IngestOptions { Source = source, SlotName = slot ?? database.Name, ReplayDepth = 64 };
-        Pipeline = new TickPipeline(database.DataSource, database.ConnectionString, options,
+        var options = new IngestOptions { Source = source, SlotName = slot, ReplayDepth = 64 };
+        Pipeline = new TickPipeline(dataSource, connectionString, options,
             new IngestMetrics(_services.GetRequiredService<IMeterFactory>(), TimeProvider.System), NullLoggerFactory.Instance);
     }
 
@@ -49,9 +55,11 @@ internal sealed class PipelineHarness : IAsyncDisposable
     }
 
     /// <summary>Waits (at most a minute: a failure, never a timing assertion) until <paramref name="count"/> updates arrived.</summary>
-    public async Task<List<QuoteUpdate>> WaitForAsync(int count)
+    public Task<List<QuoteUpdate>> WaitForAsync(int count) => WaitForAsync(count, TimeSpan.FromMinutes(1));
+
+    public async Task<List<QuoteUpdate>> WaitForAsync(int count, TimeSpan patience)
     {
-        for (var i = 0; i < 1200 && Updates.Count < count; i++)
+        for (var i = 0; i < patience.TotalMilliseconds / 50 && Updates.Count < count; i++)
         {
             await Task.Delay(50);
         }

@@ -22,21 +22,29 @@ public static class PostgresServer
         return new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString;
     }
 
-    private static async Task<string> StartLocalClusterAsync()
+    private static Task<string> StartLocalClusterAsync() => RunClusterScriptAsync("start", directory: null);
+
+    /// <summary>
+    /// Runs <c>Database/local-cluster.sh</c> (start, stop) on the default cluster or, with a
+    /// <paramref name="directory"/>, on a private cluster of its own there; returns its stdout.
+    /// </summary>
+    public static async Task<string> RunClusterScriptAsync(string command, string? directory)
     {
         var script = Path.Combine(RepositoryRoot.Path, "Database", "local-cluster.sh");
-        using var process = Process.Start(new ProcessStartInfo("bash", [script, "start"])
+        var start = new ProcessStartInfo("bash", [script, command]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (directory is not null)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("could not start bash");
+            start.Environment["TICKER_PG_DIR"] = directory;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start bash");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await process.WaitForExitAsync(timeout.Token);
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{script} start failed ({process.ExitCode}): {await errors}");
+            throw new InvalidOperationException($"{script} {command} failed ({process.ExitCode}): {await errors}");
         }
 
         return (await output).Trim();

@@ -19,7 +19,7 @@ public sealed class IngestOptions
 
     /// <summary>Updates kept per symbol for resuming subscribers.</summary>
     [Range(1, 1_000_000, ErrorMessage = "Ingest:ReplayDepth must be between 1 and 1000000.")]
-    public int ReplayDepth { get; set; } = 1024;
+    public int ReplayDepth { get; set; } = 128;
 
     /// <summary>UTC time of day at which a trading session (open, high, low, volume) starts.</summary>
     public TimeSpan SessionStartUtc { get; set; } = TimeSpan.Zero;

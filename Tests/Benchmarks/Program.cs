@@ -5,11 +5,13 @@ return args switch
 {
     ["store-append", ..] => await StoreAppendBenchmark.RunAsync(),
     ["store-queries", ..] => await StoreQueryBenchmark.RunAsync(),
+    ["ingest-drain", ..] => await IngestDrainBenchmark.RunAsync(),
+    ["ingest-live", .. var rest] => await IngestLiveBenchmark.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Ticker.Benchmarks store-append | store-queries");
+    Console.Error.WriteLine("usage: Ticker.Benchmarks store-append | store-queries | ingest-drain | ingest-live [ticks/s] [symbols] [seconds]");
     return 2;
 }

@@ -17,6 +17,8 @@ builder.Services.AddHealthChecks();
 
 var app = builder.Build();
 app.UseStatusCodePages();
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.MapHealthChecks("/healthz");
 app.MapHistoryApi();
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));

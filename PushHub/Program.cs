@@ -2,6 +2,7 @@ using Ticker.Database;
 using Ticker.Ingest;
 using Ticker.PushHub;
 using Ticker.PushHub.History;
+using Ticker.PushHub.Push;
 
 if (args is [CommandLine.Import, ..])
 {
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddTickerDatabase();
 builder.AddTickerFeeds();
 builder.AddTickerPipeline();
+builder.AddPushHub();
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
 
@@ -21,6 +23,7 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapHealthChecks("/healthz");
 app.MapHistoryApi();
+app.MapPushHub();
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
 await app.RunAsync();
 return 0;

@@ -1,5 +1,9 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Ticker.Ingest.Pipeline;
 using Ticker.Testing;
 
 namespace Ticker.PushHub.Tests;
@@ -13,10 +17,21 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync() => await Database.InitializeAsync();
 
+    /// <summary>Starts the hub on a real loopback socket (Kestrel) and returns its ws:// address.</summary>
+    public async Task<Uri> StartOnSocketAsync()
+    {
+        UseKestrel(0);
+        StartServer();
+        await Services.GetRequiredService<TickPipeline>().Started;
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal) + "/ws");
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Ticker", Database.ConnectionString);
         builder.UseSetting("Ingest:SlotName", Database.Name); // slot names are cluster-wide
+        builder.UseSetting("Urls", "http://127.0.0.1:0");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

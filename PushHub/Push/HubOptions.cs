@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Ticker.PushHub.Push;
+
+/// <summary>Limits and timings of the push endpoints: configuration section <c>Hub</c>.</summary>
+public sealed class HubOptions
+{
+    public const string Section = "Hub";
+
+    [Range(1, 100_000, ErrorMessage = "Hub:MaxSymbolsPerConnection must be between 1 and 100000.")]
+    public int MaxSymbolsPerConnection { get; set; } = 1000;
+
+    [Range(1, 10_000, ErrorMessage = "Hub:MaxOpsPerSecond must be between 1 and 10000.")]
+    public int MaxOpsPerSecond { get; set; } = 20;
+
+    [Range(256, 1 << 20, ErrorMessage = "Hub:MaxMessageBytes must be between 256 and 1048576.")]
+    public int MaxMessageBytes { get; set; } = 16 * 1024;
+
+    [Range(1, 1_000_000, ErrorMessage = "Hub:MaxConnectionsPerAddress must be between 1 and 1000000.")]
+    public int MaxConnectionsPerAddress { get; set; } = 100;
+
+    /// <summary>A client that takes longer than this to accept one message is disconnected.</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Keys that allow gRPC <c>Publish</c> (header <c>x-publisher-key</c>); none configured means Publish is refused.</summary>
+    public string[] PublisherKeys { get; set; } = [];
+}

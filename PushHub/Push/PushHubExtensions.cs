@@ -1,0 +1,26 @@
+namespace Ticker.PushHub.Push;
+
+internal static class PushHubExtensions
+{
+    /// <summary>The push side: fan-out from the pipeline, the WebSocket endpoint and its limits (section <c>Hub</c>).</summary>
+    public static IHostApplicationBuilder AddPushHub(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HubOptions>().BindConfiguration(HubOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.StallTimeout > TimeSpan.Zero, "Hub:StallTimeout must be positive.")
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero, "Hub:HeartbeatInterval must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<PushMetrics>();
+        builder.Services.AddSingleton<FanOut>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FanOut>());
+        builder.Services.AddSingleton<SubscriptionManager>();
+        builder.Services.AddSingleton<WebSocketEndpoint>();
+        return builder;
+    }
+
+    public static WebApplication MapPushHub(this WebApplication app)
+    {
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.Map("/ws", (HttpContext context, WebSocketEndpoint endpoint) => endpoint.HandleAsync(context));
+        return app;
+    }
+}

@@ -1,0 +1,158 @@
+using System.Buffers;
+using System.Text.Json;
+using Ticker.Ingest.Pipeline;
+
+namespace Ticker.PushHub.Push;
+
+/// <summary>The server's JSON messages (docs/protocol.md), written straight to UTF-8 bytes.</summary>
+internal static class QuoteJson
+{
+    public static byte[] Snapshot(Quote quote) => Write(w =>
+    {
+        w.WriteString("type", "snapshot");
+        WriteQuote(w, quote, QuoteFields.All);
+    });
+
+    /// <summary>A delta with the <paramref name="changed"/> fields; <c>merged</c> only when more than one update went into it.</summary>
+    public static byte[] Delta(Quote quote, QuoteFields changed, int merged) => Write(w =>
+    {
+        w.WriteString("type", "delta");
+        WriteQuote(w, quote, changed);
+        if (merged > 1)
+        {
+            w.WriteNumber("merged", merged);
+        }
+    });
+
+    public static byte[] Reset(Quote quote, string reason) => Write(w =>
+    {
+        w.WriteString("type", "reset");
+        w.WriteString("symbol", quote.Symbol);
+        w.WriteNumber("seq", quote.Seq);
+        w.WriteString("reason", reason);
+    });
+
+    public static byte[] Acknowledge(string type, IEnumerable<string> symbols, JsonElement? id) => Write(w =>
+    {
+        w.WriteString("type", type);
+        w.WriteStartArray("symbols");
+        foreach (var symbol in symbols)
+        {
+            w.WriteStringValue(symbol);
+        }
+
+        w.WriteEndArray();
+        WriteId(w, id);
+    });
+
+    public static byte[] Error(string code, string message, JsonElement? id) => Write(w =>
+    {
+        w.WriteString("type", "error");
+        w.WriteString("code", code);
+        w.WriteString("message", message);
+        WriteId(w, id);
+    });
+
+    public static byte[] Pong(JsonElement? id, DateTimeOffset now) => Write(w =>
+    {
+        w.WriteString("type", "pong");
+        WriteId(w, id);
+        w.WriteString("ts", now.UtcDateTime);
+    });
+
+    public static byte[] Heartbeat(DateTimeOffset now) => Write(w =>
+    {
+        w.WriteString("type", "heartbeat");
+        w.WriteString("ts", now.UtcDateTime);
+    });
+
+    private static void WriteQuote(Utf8JsonWriter w, Quote q, QuoteFields fields)
+    {
+        w.WriteString("symbol", q.Symbol);
+        w.WriteNumber("seq", q.Seq);
+        if (fields.HasFlag(QuoteFields.Last))
+        {
+            w.WriteNumber("price", q.Last);
+        }
+
+        if (fields.HasFlag(QuoteFields.Bid))
+        {
+            WriteOptional(w, "bid", q.Bid);
+        }
+
+        if (fields.HasFlag(QuoteFields.Ask))
+        {
+            WriteOptional(w, "ask", q.Ask);
+        }
+
+        if (fields.HasFlag(QuoteFields.Size))
+        {
+            w.WriteNumber("size", q.Size);
+        }
+
+        if (fields.HasFlag(QuoteFields.Open))
+        {
+            w.WriteNumber("open", q.Open);
+        }
+
+        if (fields.HasFlag(QuoteFields.High))
+        {
+            w.WriteNumber("high", q.High);
+        }
+
+        if (fields.HasFlag(QuoteFields.Low))
+        {
+            w.WriteNumber("low", q.Low);
+        }
+
+        if (fields.HasFlag(QuoteFields.Volume))
+        {
+            w.WriteNumber("volume", q.Volume);
+        }
+
+        if ((fields & (QuoteFields.Last | QuoteFields.Open)) != 0)
+        {
+            w.WriteNumber("change", q.Change);
+            w.WriteNumber("changePercent", q.ChangePercent);
+        }
+
+        if (fields.HasFlag(QuoteFields.Ts))
+        {
+            w.WriteString("ts", q.Ts.UtcDateTime);
+        }
+    }
+
+    private static void WriteOptional(Utf8JsonWriter w, string name, decimal? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    private static void WriteId(Utf8JsonWriter w, JsonElement? id)
+    {
+        if (id is { } element)
+        {
+            w.WritePropertyName("id");
+            element.WriteTo(w);
+        }
+    }
+
+    private static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

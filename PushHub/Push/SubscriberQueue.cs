@@ -1,0 +1,228 @@
+using Ticker.Ingest.Pipeline;
+
+namespace Ticker.PushHub.Push;
+
+/// <summary>
+/// What one subscriber still has to receive. Control messages (acknowledgements, snapshots,
+/// resets) keep their order; updates are held as at most one pending delta per symbol — a newer
+/// update replaces it and the changed fields are merged — so memory is bounded by the
+/// subscriptions, however fast the feed and however slow the reader. The fan-out thread offers,
+/// the transport's writer takes.
+/// </summary>
+internal sealed class SubscriberQueue
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Subscription> _symbols = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Outgoing.Delta> _pending = new(StringComparer.Ordinal);
+    private readonly Queue<Outgoing> _control = new();
+    private TimeSpan? _wildcardInterval;
+    private TaskCompletionSource _signal = NewSignal();
+
+    /// <summary>How many symbols are subscribed by name (the wildcard adds the others as they come).</summary>
+    public int NamedSymbols
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _symbols.Count(s => s.Value.Named);
+            }
+        }
+    }
+
+    public bool HasWildcard
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _wildcardInterval is not null;
+            }
+        }
+    }
+
+    /// <summary>From the fan-out: a new update of a symbol this subscriber may want.</summary>
+    public void Offer(OutboundUpdate update)
+    {
+        lock (_lock)
+        {
+            if (!_symbols.TryGetValue(update.Symbol, out var subscription))
+            {
+                if (_wildcardInterval is not { } interval)
+                {
+                    return;
+                }
+
+                // A symbol that appeared after a "*" subscribe: its first update is its baseline.
+                _symbols[update.Symbol] = subscription = new Subscription(interval, Named: false) { LastSeq = 0 };
+            }
+
+            if (update.Seq <= subscription.LastSeq)
+            {
+                return;
+            }
+
+            _pending[update.Symbol] = _pending.TryGetValue(update.Symbol, out var pending)
+                ? new Outgoing.Delta(update, pending.Changed | update.Update.Changed, pending.Merged + 1)
+                : new Outgoing.Delta(update, update.Update.Changed, 1);
+            Signal();
+        }
+    }
+
+    /// <summary>
+    /// Starts (or re-rates) subscriptions. Until <see cref="SetBaseline"/> says where the subscriber
+    /// stands, offered updates wait as pending deltas, so nothing falls between snapshot and stream.
+    /// </summary>
+    public void Subscribe(IEnumerable<string> symbols, TimeSpan interval)
+    {
+        lock (_lock)
+        {
+            foreach (var symbol in symbols)
+            {
+                _symbols[symbol] = _symbols.TryGetValue(symbol, out var existing)
+                    ? existing with { Interval = interval, Named = true }
+                    : new Subscription(interval, Named: true);
+            }
+        }
+    }
+
+    public void SubscribeAll(TimeSpan interval)
+    {
+        lock (_lock)
+        {
+            _wildcardInterval = interval;
+        }
+    }
+
+    /// <summary>
+    /// The subscriber holds <paramref name="symbol"/> up to <paramref name="seq"/> once
+    /// <paramref name="messages"/> (snapshot, reset, replayed deltas) are sent; older pending updates are dropped.
+    /// </summary>
+    public void SetBaseline(string symbol, long seq, IEnumerable<Outgoing> messages)
+    {
+        lock (_lock)
+        {
+            if (!_symbols.TryGetValue(symbol, out var subscription))
+            {
+                if (_wildcardInterval is not { } interval)
+                {
+                    return;
+                }
+
+                _symbols[symbol] = subscription = new Subscription(interval, Named: false);
+            }
+
+            subscription.LastSeq = seq;
+            if (_pending.TryGetValue(symbol, out var pending) && pending.Latest.Seq <= seq)
+            {
+                _pending.Remove(symbol);
+            }
+
+            foreach (var message in messages)
+            {
+                _control.Enqueue(message);
+            }
+
+            Signal();
+        }
+    }
+
+    public void Unsubscribe(IEnumerable<string> symbols)
+    {
+        lock (_lock)
+        {
+            foreach (var symbol in symbols)
+            {
+                if (symbol == "*")
+                {
+                    _wildcardInterval = null;
+                    foreach (var unnamed in _symbols.Where(s => !s.Value.Named).Select(s => s.Key).ToList())
+                    {
+                        _symbols.Remove(unnamed);
+                        _pending.Remove(unnamed);
+                    }
+                }
+                else
+                {
+                    _symbols.Remove(symbol);
+                    _pending.Remove(symbol);
+                }
+            }
+        }
+    }
+
+    public void Enqueue(Outgoing message)
+    {
+        lock (_lock)
+        {
+            _control.Enqueue(message);
+            Signal();
+        }
+    }
+
+    /// <summary>
+    /// Everything that may go out at <paramref name="now"/>: control messages first, then pending
+    /// deltas whose symbol's rate allows; and when the earliest held-back delta may go.
+    /// </summary>
+    public (List<Outgoing> Messages, DateTimeOffset? Next) Take(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            var messages = new List<Outgoing>(_control.Count + _pending.Count);
+            while (_control.TryDequeue(out var message))
+            {
+                messages.Add(message);
+            }
+
+            DateTimeOffset? next = null;
+            List<string>? sent = null;
+            foreach (var (symbol, delta) in _pending)
+            {
+                var subscription = _symbols[symbol];
+                if (subscription.NextAllowed > now)
+                {
+                    next = next is { } n && n < subscription.NextAllowed ? n : subscription.NextAllowed;
+                    continue;
+                }
+
+                messages.Add(delta);
+                subscription.LastSeq = delta.Latest.Seq;
+                subscription.NextAllowed = now + subscription.Interval;
+                (sent ??= []).Add(symbol);
+            }
+
+            foreach (var symbol in sent ?? [])
+            {
+                _pending.Remove(symbol);
+            }
+
+            if (messages.Count == 0)
+            {
+                _signal = NewSignal();
+            }
+
+            return (messages, next);
+        }
+    }
+
+    /// <summary>Completes when something is offered or enqueued after the last empty <see cref="Take"/>.</summary>
+    public Task WhenSignaled()
+    {
+        lock (_lock)
+        {
+            return _signal.Task;
+        }
+    }
+
+    private void Signal() => _signal.TrySetResult();
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private sealed record Subscription(TimeSpan Interval, bool Named)
+    {
+        // Until a baseline is set nothing has been sent, and every update is pending.
+        public long LastSeq { get; set; } = -1;
+
+        public DateTimeOffset NextAllowed { get; set; } = DateTimeOffset.MinValue;
+    }
+}

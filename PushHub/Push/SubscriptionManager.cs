@@ -1,0 +1,63 @@
+using Ticker.Ingest.Pipeline;
+
+namespace Ticker.PushHub.Push;
+
+/// <summary>
+/// Subscribe and unsubscribe, the same for every transport: register with the fan-out first,
+/// then tell the queue where the subscriber stands (snapshot, replayed deltas, or reset and
+/// snapshot), so no update can fall between what was read and what streams.
+/// </summary>
+internal sealed class SubscriptionManager(FanOut fanOut, TickPipeline pipeline)
+{
+    public void Subscribe(SubscriberQueue queue, IReadOnlyList<string> symbols, double? maxRate, IReadOnlyDictionary<string, long> resume)
+    {
+        var interval = maxRate is { } rate ? TimeSpan.FromSeconds(1 / rate) : TimeSpan.Zero;
+        var named = symbols.Where(s => s != "*").ToList();
+        var all = symbols.Contains("*");
+        queue.Subscribe(named, interval);
+        fanOut.Add(queue, named);
+        if (all)
+        {
+            queue.SubscribeAll(interval);
+            fanOut.AddWildcard(queue);
+        }
+
+        var targets = all ? named.Union(pipeline.Book.All.Select(q => q.Symbol).Order(StringComparer.Ordinal)) : named;
+        foreach (var symbol in targets)
+        {
+            SetBaseline(queue, symbol, resume.TryGetValue(symbol, out var seq) ? seq : null);
+        }
+    }
+
+    public void Unsubscribe(SubscriberQueue queue, IReadOnlyList<string> symbols)
+    {
+        fanOut.Remove(queue, symbols);
+        queue.Unsubscribe(symbols);
+    }
+
+    public void Forget(SubscriberQueue queue) => fanOut.RemoveEverywhere(queue);
+
+    private void SetBaseline(SubscriberQueue queue, string symbol, long? resumeAfter)
+    {
+        var known = pipeline.Book.TryGet(symbol, out var quote);
+        if (resumeAfter is { } seq)
+        {
+            var replay = pipeline.ReplayAfter(symbol, seq);
+            if (replay.CanResume)
+            {
+                var last = replay.Updates.Count > 0 ? replay.Updates[^1].Seq : seq;
+                queue.SetBaseline(symbol, last, replay.Updates.Select(u => new Outgoing.Delta(new OutboundUpdate(u), u.Changed, 1)));
+                return;
+            }
+
+            if (known)
+            {
+                queue.SetBaseline(symbol, quote.Seq,
+                    [new Outgoing.Reset(quote, $"resume position {seq} is no longer held"), new Outgoing.Snapshot(quote)]);
+                return;
+            }
+        }
+
+        queue.SetBaseline(symbol, known ? quote.Seq : 0, known ? [new Outgoing.Snapshot(quote)] : []);
+    }
+}

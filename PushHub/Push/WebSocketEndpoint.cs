@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Ticker.PushHub.Push;
+
+/// <summary><c>/ws</c>: the WebSocket protocol of docs/protocol.md, with a cap on connections per client address.</summary>
+internal sealed class WebSocketEndpoint(
+    SubscriptionManager subscriptions, IOptions<HubOptions> options, PushMetrics metrics, TimeProvider clock, ILogger<WebSocketEndpoint> logger)
+{
+    private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await Results.Problem(statusCode: StatusCodes.Status426UpgradeRequired, title: "WebSocket required",
+                detail: "/ws speaks the WebSocket protocol of docs/protocol.md").ExecuteAsync(context);
+            return;
+        }
+
+        var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        var count = _perAddress.AddOrUpdate(address, 1, (_, n) => n + 1);
+        try
+        {
+            if (count > options.Value.MaxConnectionsPerAddress)
+            {
+                PushLog.TooManyConnections(logger, address.ToString(), count - 1);
+                await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many connections",
+                    detail: $"at most {options.Value.MaxConnectionsPerAddress} connections per client address").ExecuteAsync(context);
+                return;
+            }
+
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            await new WebSocketSession(socket, subscriptions, options.Value, metrics, clock, logger).RunAsync(context.RequestAborted);
+        }
+        finally
+        {
+            if (_perAddress.AddOrUpdate(address, 0, (_, n) => n - 1) <= 0)
+            {
+                _perAddress.TryRemove(new KeyValuePair<IPAddress, int>(address, 0));
+            }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+using System.Net.WebSockets;
+using Ticker.Ingest.Pipeline;
+
+namespace Ticker.PushHub.Push;
+
+/// <summary>
+/// One WebSocket client: a reader that parses commands, and a writer that drains the client's
+/// <see cref="SubscriberQueue"/>. Only the writer sends, so a stalled client blocks only itself; if
+/// one message cannot be delivered within <see cref="HubOptions.StallTimeout"/> the client is cut off.
+/// </summary>
+internal sealed class WebSocketSession(
+    WebSocket socket, SubscriptionManager subscriptions, HubOptions options, PushMetrics metrics, TimeProvider clock, ILogger logger)
+{
+    private readonly SubscriberQueue _queue = new();
+
+    public async Task RunAsync(CancellationToken aborted)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        metrics.Connections.Add(1);
+        try
+        {
+            var writer = WriteAsync(stop.Token);
+            var reader = ReadAsync(stop.Token);
+            if (await Task.WhenAny(reader, writer) == reader)
+            {
+                // The reader asked for a close (or saw the client go): let the writer send it.
+                await writer.WaitAsync(TimeSpan.FromSeconds(5), clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            await stop.CancelAsync();
+            await Task.WhenAll(reader, writer).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        finally
+        {
+            subscriptions.Forget(_queue);
+            metrics.Connections.Add(-1);
+        }
+    }
+
+    private async Task ReadAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[options.MaxMessageBytes];
+        var ops = new OpsRateLimiter(options.MaxOpsPerSecond, clock);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length == buffer.Length)
+                    {
+                        _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {options.MaxMessageBytes} bytes"));
+                        return;
+                    }
+
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                switch (result.MessageType)
+                {
+                    case WebSocketMessageType.Close:
+                        _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.NormalClosure, "bye"));
+                        return;
+                    case WebSocketMessageType.Binary:
+                        _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.InvalidMessageType, "binary frames are not supported; send JSON text"));
+                        return;
+                }
+
+                if (!ops.TryTake())
+                {
+                    _queue.Enqueue(new Outgoing.Encoded(QuoteJson.Error("rate-limited",
+                        $"more than {options.MaxOpsPerSecond} messages per second; this one was ignored", null)));
+                    continue;
+                }
+
+                Handle(ClientCommand.Parse(buffer.AsMemory(0, length), options.MaxSymbolsPerConnection));
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The client went away, or the session is ending: the writer closes what is left.
+            _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.NormalClosure, "bye"));
+        }
+    }
+
+    private void Handle(ClientCommand command)
+    {
+        switch (command)
+        {
+            case ClientCommand.Subscribe subscribe:
+                var named = subscribe.Symbols.Count(s => s != "*");
+                if (_queue.NamedSymbols + named > options.MaxSymbolsPerConnection)
+                {
+                    Reply(QuoteJson.Error("too-many-symbols", $"at most {options.MaxSymbolsPerConnection} symbols per connection", command.Id));
+                    return;
+                }
+
+                Reply(QuoteJson.Acknowledge("subscribed", subscribe.Symbols, command.Id));
+                subscriptions.Subscribe(_queue, subscribe.Symbols, subscribe.MaxRate, subscribe.Resume);
+                break;
+            case ClientCommand.Unsubscribe unsubscribe:
+                subscriptions.Unsubscribe(_queue, unsubscribe.Symbols);
+                Reply(QuoteJson.Acknowledge("unsubscribed", unsubscribe.Symbols, command.Id));
+                break;
+            case ClientCommand.Ping:
+                Reply(QuoteJson.Pong(command.Id, clock.GetUtcNow()));
+                break;
+            case ClientCommand.RtcOffer:
+                Reply(QuoteJson.Error("not-supported", "WebRTC data channels are not available on this hub yet", command.Id));
+                break;
+            case ClientCommand.Invalid invalid:
+                Reply(QuoteJson.Error(invalid.Code, invalid.Message, invalid.Id));
+                break;
+        }
+    }
+
+    private void Reply(byte[] json) => _queue.Enqueue(new Outgoing.Encoded(json));
+
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        var lastSent = clock.GetUtcNow();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var now = clock.GetUtcNow();
+            var (messages, next) = _queue.Take(now);
+            foreach (var message in messages)
+            {
+                if (message is Outgoing.Close close)
+                {
+                    await CloseAsync(close.Status, close.Reason);
+                    return;
+                }
+
+                if (!await SendAsync(Encode(message), cancellationToken))
+                {
+                    return;
+                }
+
+                if (message is Outgoing.Delta delta)
+                {
+                    metrics.MergedUpdates.Add(delta.Merged - 1);
+                    metrics.Latency.Record((clock.GetUtcNow() - delta.Latest.Update.CommitTime).TotalMilliseconds);
+                }
+
+                lastSent = now;
+            }
+
+            if (messages.Count > 0)
+            {
+                continue;
+            }
+
+            var heartbeatDue = lastSent + options.HeartbeatInterval;
+            if (now >= heartbeatDue)
+            {
+                if (!await SendAsync(QuoteJson.Heartbeat(now), cancellationToken))
+                {
+                    return;
+                }
+
+                lastSent = now;
+                continue;
+            }
+
+            var wake = next is { } n && n < heartbeatDue ? n : heartbeatDue;
+            try
+            {
+                await _queue.WhenSignaled().WaitAsync(wake - now, clock, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static byte[] Encode(Outgoing message) => message switch
+    {
+        Outgoing.Delta { IsShared: true } shared => shared.Latest.DeltaJson,
+        Outgoing.Delta delta => QuoteJson.Delta(delta.Latest.Update.Quote, delta.Changed, delta.Merged),
+        Outgoing.Snapshot snapshot => QuoteJson.Snapshot(snapshot.Quote),
+        Outgoing.Reset reset => QuoteJson.Reset(reset.Quote, reset.Reason),
+        Outgoing.Encoded encoded => encoded.Bytes,
+        _ => throw new InvalidOperationException($"cannot encode {message}"),
+    };
+
+    /// <summary>Sends one message; false when the client is gone or stalled (then the socket is aborted).</summary>
+    private async Task<bool> SendAsync(byte[] json, CancellationToken cancellationToken)
+    {
+        using var stalled = new CancellationTokenSource(options.StallTimeout, clock);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stalled.Token);
+        try
+        {
+            await socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, either.Token);
+            metrics.MessagesSent.Add(1);
+            metrics.BytesSent.Add(json.Length);
+            return true;
+        }
+        catch (OperationCanceledException) when (stalled.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // A close frame could not get through a stalled socket either: drop the connection.
+            metrics.Disconnects.Add(1, new KeyValuePair<string, object?>("reason", "too slow"));
+            PushLog.ClientTooSlow(logger, options.StallTimeout);
+            socket.Abort();
+            return false;
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task CloseAsync(WebSocketCloseStatus status, string reason)
+    {
+        if (status != WebSocketCloseStatus.NormalClosure)
+        {
+            metrics.Disconnects.Add(1, new KeyValuePair<string, object?>("reason", status.ToString()));
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), clock);
+        try
+        {
+            await socket.CloseOutputAsync(status, reason, timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            socket.Abort();
+        }
+    }
+}

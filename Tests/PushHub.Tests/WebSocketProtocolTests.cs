@@ -1,0 +1,263 @@
+using System.Net.WebSockets;
+using System.Text;
+using Dapper;
+
+namespace Ticker.PushHub.Tests;
+
+/// <summary>The /ws protocol over a real socket, against the real pipeline and PostgreSQL.</summary>
+public sealed class WebSocketProtocolTests : IAsyncLifetime
+{
+    private readonly HubFactory _hub = new();
+    private Uri _ws = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _hub.InitializeAsync();
+        _hub.Settings["Ingest:ReplayDepth"] = "4";
+        _hub.Settings["Hub:HeartbeatInterval"] = "00:00:01";
+        _hub.Settings["Hub:MaxSymbolsPerConnection"] = "5";
+        _hub.Settings["Hub:MaxMessageBytes"] = "1024";
+        _ws = await _hub.StartOnSocketAsync();
+    }
+
+    public async Task DisposeAsync() => await ((IAsyncLifetime)_hub).DisposeAsync();
+
+    private async Task InsertAsync(string symbol, decimal price, int count = 1)
+    {
+        await using var connection = await _hub.Database.DataSource.OpenConnectionAsync();
+        for (var i = 0; i < count; i++)
+        {
+            await connection.ExecuteAsync("INSERT INTO ticks (symbol, price, size) VALUES (@symbol, @price, 100)", new { symbol, price = price + i });
+        }
+    }
+
+    [Fact]
+    public async Task Subscribe_KnownSymbol_AckSnapshotThenDeltas()
+    {
+        await InsertAsync("AAPL", 189.12m);
+        await using var client = await WsClient.ConnectAsync(_ws);
+        var first = await client.ReceiveUntilAsync(m => m.Is("heartbeat")); // the pipeline has caught up by now
+        await client.SendAsync("""{"op":"subscribe","symbols":["AAPL"],"id":1}""");
+
+        var ack = await client.ReceiveUntilAsync(m => m.Is("subscribed"));
+        var snapshot = await client.ReceiveUntilAsync(m => m.Is("snapshot", "AAPL"));
+        await InsertAsync("AAPL", 190m);
+        var delta = await client.ReceiveUntilAsync(m => m.Is("delta", "AAPL"));
+
+        Assert.Equal(1, ack.GetProperty("id").GetInt32());
+        Assert.Equal(189.12m, snapshot.GetProperty("price").GetDecimal());
+        Assert.Equal(1, snapshot.GetProperty("seq").GetInt64());
+        Assert.Equal(2, delta.GetProperty("seq").GetInt64());
+        Assert.Equal(190m, delta.GetProperty("price").GetDecimal());
+        Assert.False(delta.TryGetProperty("open", out _)); // only what changed
+        Assert.Equal(200, delta.GetProperty("volume").GetInt64());
+    }
+
+    [Fact]
+    public async Task Subscribe_Wildcard_SnapshotsEverySymbolAndNewOnes()
+    {
+        await InsertAsync("MSFT", 400m);
+        await InsertAsync("IBM", 200m);
+        await using var client = await WsClient.ConnectAsync(_ws);
+        await client.ReceiveUntilAsync(m => m.Is("heartbeat"));
+        await client.SendAsync("""{"op":"subscribe","symbols":["*"]}""");
+
+        await client.ReceiveUntilAsync(m => m.Is("snapshot", "IBM"));
+        await client.ReceiveUntilAsync(m => m.Is("snapshot", "MSFT"));
+        await InsertAsync("NEWCO", 10m);
+        var fresh = await client.ReceiveUntilAsync(m => m.Is("delta", "NEWCO"));
+
+        Assert.Equal(1, fresh.GetProperty("seq").GetInt64());
+        Assert.Equal(10m, fresh.GetProperty("open").GetDecimal()); // a first update carries every field
+    }
+
+    [Fact]
+    public async Task Unsubscribe_NoMoreDeltas()
+    {
+        await using var client = await WsClient.ConnectAsync(_ws);
+        await client.SendAsync("""{"op":"subscribe","symbols":["UNSUB"]}""");
+        await InsertAsync("UNSUB", 1m);
+        await client.ReceiveUntilAsync(m => m.Is("delta", "UNSUB"));
+
+        await client.SendAsync("""{"op":"unsubscribe","symbols":["UNSUB"]}""");
+        await client.ReceiveUntilAsync(m => m.Is("unsubscribed"));
+        await InsertAsync("UNSUB", 2m);
+        await InsertAsync("OTHER", 2m);
+        await Task.Delay(500);
+        await client.SendAsync("""{"op":"ping","id":"p"}""");
+        var next = await client.ReceiveUntilAsync(m => !m.Is("heartbeat"));
+
+        Assert.Equal("pong", next.Type());
+    }
+
+    [Fact]
+    public async Task MaxRate_BurstIsMergedAndSaysHowMany()
+    {
+        await using var client = await WsClient.ConnectAsync(_ws);
+        await client.SendAsync("""{"op":"subscribe","symbols":["RATE"],"maxRate":0.5}""");
+        await client.ReceiveUntilAsync(m => m.Is("subscribed"));
+        await InsertAsync("RATE", 10m, count: 10);
+
+        var first = await client.ReceiveUntilAsync(m => m.Is("delta", "RATE"));
+        var rest = await client.ReceiveUntilAsync(m => m.Is("delta", "RATE"));
+
+        // Ten updates: the first at once, the other nine merged into one two seconds later.
+        Assert.Equal(1, first.GetProperty("seq").GetInt64());
+        Assert.Equal(10, rest.GetProperty("seq").GetInt64());
+        Assert.Equal(9, rest.GetProperty("merged").GetInt32());
+        Assert.Equal(19m, rest.GetProperty("price").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Resume_RecentPosition_ExactlyTheMissedDeltas()
+    {
+        await InsertAsync("RSM", 1m);
+        long seq;
+        await using (var client = await WsClient.ConnectAsync(_ws))
+        {
+            await client.ReceiveUntilAsync(m => m.Is("heartbeat"));
+            await client.SendAsync("""{"op":"subscribe","symbols":["RSM"]}""");
+            seq = (await client.ReceiveUntilAsync(m => m.Is("snapshot", "RSM"))).GetProperty("seq").GetInt64();
+        }
+
+        await InsertAsync("RSM", 2m, count: 3);
+        await using var again = await WsClient.ConnectAsync(_ws);
+        await again.ReceiveUntilAsync(m => m.Is("heartbeat"));
+        await again.SendAsync($$$"""{"op":"subscribe","symbols":["RSM"],"resume":{"RSM":{{{seq}}}}}""");
+
+        var replayed = new List<long>();
+        while (replayed.Count < 3)
+        {
+            var message = await again.ReceiveUntilAsync(m => m.Is("delta", "RSM") || m.Is("snapshot") || m.Is("reset"));
+            Assert.Equal("delta", message.Type());
+            replayed.Add(message.GetProperty("seq").GetInt64());
+        }
+
+        Assert.Equal([seq + 1, seq + 2, seq + 3], replayed);
+    }
+
+    [Fact]
+    public async Task Resume_PositionNoLongerHeld_ResetThenSnapshot()
+    {
+        await InsertAsync("OLD", 1m, count: 10); // replay depth is 4 in this hub
+        await using var client = await WsClient.ConnectAsync(_ws);
+        await client.ReceiveUntilAsync(m => m.Is("heartbeat"));
+        await client.SendAsync("""{"op":"subscribe","symbols":["OLD"],"resume":{"OLD":2}}""");
+
+        var reset = await client.ReceiveUntilAsync(m => m.Is("reset", "OLD") || m.Is("delta"));
+        var snapshot = await client.ReceiveAsync();
+
+        Assert.Equal("reset", reset.Type());
+        Assert.Equal(10, reset.GetProperty("seq").GetInt64());
+        Assert.Equal("snapshot", snapshot!.Value.Type());
+        Assert.Equal(10m, snapshot.Value.GetProperty("price").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Idle_HeartbeatsArrive()
+    {
+        await using var client = await WsClient.ConnectAsync(_ws);
+
+        var heartbeat = await client.ReceiveUntilAsync(_ => true);
+
+        Assert.Equal("heartbeat", heartbeat.Type());
+        Assert.True(heartbeat.TryGetProperty("ts", out _));
+    }
+
+    [Theory]
+    [InlineData("{not json", "bad-json")]
+    [InlineData("[1,2]", "bad-json")]
+    [InlineData("""{"symbols":["AAPL"]}""", "unknown-op")]
+    [InlineData("""{"op":"launch"}""", "unknown-op")]
+    [InlineData("""{"op":"subscribe"}""", "invalid-argument")]
+    [InlineData("""{"op":"subscribe","symbols":[]}""", "invalid-argument")]
+    [InlineData("""{"op":"subscribe","symbols":["aapl"]}""", "invalid-symbol")]
+    [InlineData("""{"op":"subscribe","symbols":[42]}""", "invalid-symbol")]
+    [InlineData("""{"op":"subscribe","symbols":["A","B","C","D","E","F"]}""", "too-many-symbols")]
+    [InlineData("""{"op":"subscribe","symbols":["AAPL"],"maxRate":0}""", "invalid-argument")]
+    [InlineData("""{"op":"subscribe","symbols":["AAPL"],"resume":{"AAPL":-1}}""", "invalid-argument")]
+    [InlineData("""{"op":"subscribe","symbols":["AAPL"],"resume":[1]}""", "invalid-argument")]
+    [InlineData("""{"op":"ping","id":{"nested":true}}""", "invalid-argument")]
+    [InlineData("""{"op":"rtc-offer","sdp":"v=0"}""", "not-supported")]
+    public async Task BadMessage_ErrorNamingTheProblem_ConnectionSurvives(string json, string code)
+    {
+        await using var client = await WsClient.ConnectAsync(_ws);
+        await client.SendAsync(json);
+
+        var error = await client.ReceiveUntilAsync(m => !m.Is("heartbeat"));
+        await client.SendAsync("""{"op":"ping","id":9}""");
+        var pong = await client.ReceiveUntilAsync(m => !m.Is("heartbeat"));
+
+        Assert.Equal("error", error.Type());
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
+        Assert.Equal("pong", pong.Type());
+    }
+
+    [Fact]
+    public async Task TooManySymbolsAcrossSubscribes_Refused()
+    {
+        await using var client = await WsClient.ConnectAsync(_ws);
+        await client.SendAsync("""{"op":"subscribe","symbols":["A","B","C"]}""");
+        await client.SendAsync("""{"op":"subscribe","symbols":["D","E","F"]}""");
+
+        var error = await client.ReceiveUntilAsync(m => m.Is("error"));
+
+        Assert.Equal("too-many-symbols", error.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task BinaryFrame_Closed1003_OthersUnaffected()
+    {
+        await using var bystander = await WsClient.ConnectAsync(_ws);
+        await bystander.SendAsync("""{"op":"subscribe","symbols":["BYST"]}""");
+        await bystander.ReceiveUntilAsync(m => m.Is("subscribed"));
+        await using var client = await WsClient.ConnectAsync(_ws);
+
+        await client.Socket.SendAsync(new byte[] { 1, 2, 3 }, WebSocketMessageType.Binary, true, CancellationToken.None);
+        var closed = await client.ReceiveUntilAsync(_ => false).ContinueWith(t => t.Exception);
+        await InsertAsync("BYST", 5m);
+
+        Assert.Equal(WebSocketCloseStatus.InvalidMessageType, client.CloseStatus);
+        Assert.NotNull(closed);
+        Assert.Equal(5m, (await bystander.ReceiveUntilAsync(m => m.Is("delta", "BYST"))).GetProperty("price").GetDecimal());
+    }
+
+    [Fact]
+    public async Task OversizedFrame_Closed1009()
+    {
+        await using var client = await WsClient.ConnectAsync(_ws);
+
+        await client.SendAsync($$"""{"op":"ping","id":"{{new string('x', 2000)}}"}""");
+        await client.ReceiveUntilAsync(_ => false).ContinueWith(t => t.Exception);
+
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, client.CloseStatus);
+    }
+
+    [Fact]
+    public async Task Flood_RateLimitedButConnectionSurvives()
+    {
+        await using var client = await WsClient.ConnectAsync(_ws);
+
+        for (var i = 0; i < 40; i++)
+        {
+            await client.SendAsync($$"""{"op":"ping","id":{{i}}}""");
+        }
+
+        var limited = await client.ReceiveUntilAsync(m => m.Is("error"));
+        Assert.Equal("rate-limited", limited.GetProperty("code").GetString());
+        await Task.Delay(1500);
+        await client.SendAsync("""{"op":"ping","id":"after"}""");
+        await client.ReceiveUntilAsync(m => m.Is("pong") && m.GetProperty("id").ValueKind == System.Text.Json.JsonValueKind.String);
+    }
+
+    [Fact]
+    public async Task PlainHttpToWs_426()
+    {
+        var http = new HttpClient { BaseAddress = new Uri(_ws.ToString().Replace("ws://", "http://", StringComparison.Ordinal)) };
+
+        var response = await http.GetAsync("");
+
+        Assert.Equal(System.Net.HttpStatusCode.UpgradeRequired, response.StatusCode);
+    }
+}

@@ -19,6 +19,7 @@ const table = new QuoteTable($("quote-rows"), $("empty"));
 const chart = new PriceChart($("chart"), $("legend"), $("chart-note"));
 const wsUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
 const stream = new QuoteStream(wsUrl, { maxRate: MAX_RATE });
+debug.positions = () => stream.positions;
 let range = localStorage.getItem(RANGE_KEY) ?? "1h";
 let selected = null;
 

@@ -182,7 +182,8 @@ export class PriceChart {
 
   #applyPriceFormat(price) {
     if (price === undefined) return;
-    const precision = priceDigits(price) === 2 ? 2 : priceDigits(price);
+    // Axis labels in cents for most prices; pennies and FX need more places.
+    const precision = Math.abs(price) >= 1 ? 2 : priceDigits(price);
     this.#candles.applyOptions({ priceFormat: { type: "price", precision, minMove: 10 ** -precision } });
   }
 

@@ -1,0 +1,44 @@
+using Microsoft.Playwright;
+
+namespace Ticker.EndToEnd;
+
+/// <summary>All browser tests share one hub and one browser; each test gets a fresh page (and localStorage).</summary>
+[CollectionDefinition(Name)]
+public sealed class DashboardCollection : ICollectionFixture<DashboardHost>
+{
+    public const string Name = "dashboard";
+}
+
+/// <summary>A fresh browser context and page per test, on the shared hub; uncaught page errors are collected.</summary>
+public abstract class DashboardPage(DashboardHost host) : IAsyncLifetime
+{
+    // Generous waits for things that must happen; no test measures how fast they happen.
+    protected const float Patience = 10_000;
+
+    private IBrowserContext _context = null!;
+
+    protected DashboardHost Host { get; } = host;
+
+    protected IPage Page { get; private set; } = null!;
+
+    protected List<string> PageErrors { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        Assertions.SetDefaultExpectTimeout(Patience);
+        _context = await Host.Chromium.Browser.NewContextAsync(new()
+        {
+            BaseURL = Host.BaseAddress.ToString(),
+            ViewportSize = new() { Width = 1440, Height = 900 },
+            ColorScheme = ColorScheme.Dark,
+        });
+        _context.SetDefaultTimeout(Patience);
+        Page = await _context.NewPageAsync();
+        Page.PageError += (_, error) => PageErrors.Add(error);
+    }
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    /// <summary>The row of a symbol in the quote table.</summary>
+    protected ILocator Row(string symbol) => Page.Locator($"#quote-rows tr[data-symbol='{symbol}']");
+}

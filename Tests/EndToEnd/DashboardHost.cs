@@ -14,7 +14,7 @@ namespace Ticker.EndToEnd;
 /// holds three hours of ticks for <see cref="Symbols"/>; the simulated feed is off, so every
 /// price the page shows comes from this fixture. Also starts the browser.
 /// </summary>
-public sealed class DashboardHost : WebApplicationFactory<Program>, IAsyncLifetime
+public class DashboardHost : WebApplicationFactory<Program>, IAsyncLifetime
 {
     /// <summary>Seeded symbols and their base prices; more than the dashboard's default watchlist of 12.</summary>
     public static readonly (string Symbol, decimal Price)[] Symbols =
@@ -36,6 +36,9 @@ public sealed class DashboardHost : WebApplicationFactory<Program>, IAsyncLifeti
 
     public TestDatabase Database { get; } = new();
 
+    /// <summary>Whether the hub runs its simulated feed (on an empty database) instead of the seeded ticks.</summary>
+    protected virtual bool SimulatedFeed => false;
+
     public HeadlessChromium Chromium { get; private set; } = null!;
 
     /// <summary>Where the hub listens, e.g. <c>http://127.0.0.1:41234</c>.</summary>
@@ -45,7 +48,10 @@ public sealed class DashboardHost : WebApplicationFactory<Program>, IAsyncLifeti
     {
         Chromium = await HeadlessChromium.LaunchAsync();
         await Database.InitializeAsync();
-        await InsertAsync(SeedSql, Symbols.Select(s => s.Symbol).ToArray(), Symbols.Select(s => s.Price).ToArray());
+        if (!SimulatedFeed)
+        {
+            await InsertAsync(SeedSql, Symbols.Select(s => s.Symbol).ToArray(), Symbols.Select(s => s.Price).ToArray());
+        }
 
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         StartServer();
@@ -70,7 +76,9 @@ public sealed class DashboardHost : WebApplicationFactory<Program>, IAsyncLifeti
     {
         builder.UseSetting("ConnectionStrings:Ticker", Database.ConnectionString);
         builder.UseSetting("Ingest:SlotName", Database.Name); // slot names are cluster-wide
-        builder.UseSetting("Feed:Enabled", "false");
+        builder.UseSetting("Feed:Enabled", SimulatedFeed ? "true" : "false");
+        builder.UseSetting("Feed:Symbols", "20");
+        builder.UseSetting("Feed:TicksPerSecond", "100");
     }
 
     async Task IAsyncLifetime.DisposeAsync()
@@ -83,4 +91,10 @@ public sealed class DashboardHost : WebApplicationFactory<Program>, IAsyncLifeti
         await base.DisposeAsync();
         await Database.DisposeAsync();
     }
+}
+
+/// <summary>The hub with its simulated feed running on an empty database, as <c>make run</c> starts it.</summary>
+public sealed class LiveFeedHost : DashboardHost
+{
+    protected override bool SimulatedFeed => true;
 }

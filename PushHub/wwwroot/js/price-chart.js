@@ -138,7 +138,7 @@ export class PriceChart {
     this.#barsLoaded = bars.length;
     this.#element.dataset.bars = String(bars.length);
     this.#element.dataset.state = "ready";
-    window.tickerDebug = { ...window.tickerDebug, barsLoaded: bars.length, chartSymbol: symbol };
+    Object.assign(window.tickerDebug ??= {}, { barsLoaded: bars.length, chartSymbol: symbol });
     for (const update of this.#pending.splice(0)) {
       this.#merge(update);
     }

@@ -13,7 +13,7 @@ public sealed class DashboardCollection : ICollectionFixture<DashboardHost>
 public abstract class DashboardPage(DashboardHost host) : IAsyncLifetime
 {
     // Generous waits for things that must happen; no test measures how fast they happen.
-    protected const float Patience = 10_000;
+    protected const float Patience = 15_000;
 
     private IBrowserContext _context = null!;
 

@@ -1,3 +1,4 @@
+using Ticker.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace Ticker.EndToEnd;
@@ -21,6 +22,10 @@ public sealed class LiveFeedTests(LiveFeedHost host) : DashboardPage(host), ICla
         await Page.WaitForFunctionAsync("() => window.tickerDebug.updates >= 100");
         await Expect(Page.GetByTestId("chart")).ToHaveAttributeAsync("data-state", "ready");
         await Expect(Page.GetByTestId("delay")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+ ms$"));
+
+        var path = Path.Combine(RepositoryRoot.Path, "Tests", "EndToEnd", "artifacts", "dashboard-live.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await Page.ScreenshotAsync(new() { Path = path });
         Assert.Empty(PageErrors);
     }
 }

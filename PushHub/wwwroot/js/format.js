@@ -34,8 +34,9 @@ const percentFormat = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 2, 
 /** `changePercent` is already in percent (0.9178 means 0.92 %). */
 export function formatPercent(value) {
   if (value === undefined || value === null) return "—";
-  const text = percentFormat.format(Math.abs(value));
-  return value > 0 ? `+${text}%` : value < 0 ? `−${text}%` : `${text}%`;
+  const rounded = Math.round(value * 100) / 100; // no "−0.00%"
+  const text = percentFormat.format(Math.abs(rounded));
+  return rounded > 0 ? `+${text}%` : rounded < 0 ? `−${text}%` : `${text}%`;
 }
 
 const volumeFormat = new Intl.NumberFormat(LOCALE, { notation: "compact", maximumFractionDigits: 2 });

@@ -32,6 +32,7 @@ function showStatus({ state, retryInMs }) {
   debug.status = state;
   const pill = $("status");
   pill.dataset.state = state;
+  document.body.dataset.connection = state; // prices shown while not live are dimmed as stale
   clearInterval(retryTimer);
   const text = pill.querySelector(".status-text");
   if (state === "reconnecting" && retryInMs > 0) {

@@ -142,7 +142,13 @@ export class PriceChart {
     for (const update of this.#pending.splice(0)) {
       this.#merge(update);
     }
-    this.#chart.timeScale().fitContent();
+    // Fit a full range; a few bars stretched to the whole width would read as a broken chart.
+    if (bars.length >= 30) {
+      this.#chart.timeScale().fitContent();
+    } else {
+      this.#chart.timeScale().applyOptions({ barSpacing: 10 });
+      this.#chart.timeScale().scrollToRealTime();
+    }
     this.#showLegend(this.#last);
     if (bars.length === 0) {
       this.#setNote(`No trades of ${symbol} in this range yet; new ones appear as they happen.`);

@@ -43,6 +43,13 @@ export class QuoteStream extends EventTarget {
     this.#stopped = false;
     this.#connect();
     this.#watchdog = setInterval(() => this.#checkSilence(), 5_000);
+    // Back on the network: try now instead of waiting out the backoff.
+    addEventListener("online", () => {
+      if (!this.#stopped && !this.#socket) {
+        this.#attempt = 0;
+        this.#connect();
+      }
+    });
   }
 
   stop() {

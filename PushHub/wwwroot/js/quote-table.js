@@ -66,7 +66,8 @@ export class QuoteTable extends EventTarget {
     this.#selected = symbol;
     for (const [s, { row }] of this.#rows) {
       row.classList.toggle("selected", s === symbol);
-      row.setAttribute("aria-selected", String(s === symbol));
+      if (s === symbol) row.setAttribute("aria-current", "true");
+      else row.removeAttribute("aria-current");
     }
   }
 
@@ -74,7 +75,7 @@ export class QuoteTable extends EventTarget {
     const row = document.createElement("tr");
     row.dataset.symbol = symbol;
     row.tabIndex = 0;
-    row.setAttribute("aria-selected", "false");
+    row.title = `Show ${symbol} on the chart`;
     row.innerHTML = `
       <th scope="row" class="col-symbol"><span class="sym"></span></th>
       <td class="num last" data-field="price">—</td>
@@ -88,7 +89,10 @@ export class QuoteTable extends EventTarget {
     const cells = Object.fromEntries([...row.querySelectorAll("[data-field]")].map(c => [c.dataset.field, c]));
     const entry = { row, cells, quote: {}, shown: {}, flash: 0 };
     this.#rows.set(symbol, entry);
-    if (symbol === this.#selected) row.classList.add("selected");
+    if (symbol === this.#selected) {
+      row.classList.add("selected");
+      row.setAttribute("aria-current", "true");
+    }
     return entry;
   }
 

@@ -1,6 +1,7 @@
 using Ticker.Database;
 using Ticker.Ingest;
 using Ticker.PushHub;
+using Ticker.PushHub.Grpc;
 using Ticker.PushHub.History;
 using Ticker.PushHub.Push;
 
@@ -14,6 +15,7 @@ builder.AddTickerDatabase();
 builder.AddTickerFeeds();
 builder.AddTickerPipeline();
 builder.AddPushHub();
+builder.AddTickerGrpc();
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
 
@@ -24,6 +26,7 @@ app.UseStaticFiles();
 app.MapHealthChecks("/healthz");
 app.MapHistoryApi();
 app.MapPushHub();
+app.MapTickerGrpc();
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
 await app.RunAsync();
 return 0;

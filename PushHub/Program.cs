@@ -3,6 +3,7 @@ using Ticker.Ingest;
 using Ticker.PushHub;
 using Ticker.PushHub.Grpc;
 using Ticker.PushHub.History;
+using Ticker.PushHub.Metrics;
 using Ticker.PushHub.Push;
 
 if (args is [CommandLine.Import, ..])
@@ -16,6 +17,7 @@ builder.AddTickerFeeds();
 builder.AddTickerPipeline();
 builder.AddPushHub();
 builder.AddTickerGrpc();
+builder.AddPrometheusMetrics();
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
 
@@ -24,6 +26,7 @@ app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapHealthChecks("/healthz");
+app.MapPrometheusMetrics();
 app.MapHistoryApi();
 app.MapPushHub();
 app.MapTickerGrpc();

@@ -264,4 +264,23 @@ public sealed class WebSocketProtocolTests : IAsyncLifetime
 
         Assert.Equal(System.Net.HttpStatusCode.UpgradeRequired, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Metrics_PrometheusTextWithPushAndIngestFigures()
+    {
+        await using var client = await WsClient.ConnectAsync(_ws);
+        await client.SendAsync("""{"op":"subscribe","symbols":["MET"]}""");
+        await InsertAsync("MET", 3m);
+        await client.ReceiveUntilAsync(m => m.Is("delta", "MET"));
+        var http = new HttpClient { BaseAddress = new Uri(_ws.ToString().Replace("ws://", "http://", StringComparison.Ordinal)) };
+
+        var text = await http.GetStringAsync("/metrics");
+
+        Assert.Contains("# TYPE ticker_push_messages_sent_total counter", text, StringComparison.Ordinal);
+        Assert.Contains("ticker_push_connections ", text, StringComparison.Ordinal);
+        Assert.Matches(@"ticker_ingest_ticks_total [1-9]", text);
+        Assert.Contains("ticker_ingest_latency_bucket{le=\"+Inf\"}", text, StringComparison.Ordinal);
+        Assert.Contains("ticker_push_latency_count ", text, StringComparison.Ordinal);
+        Assert.Contains("ticker_ingest_symbols ", text, StringComparison.Ordinal);
+    }
 }

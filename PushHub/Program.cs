@@ -1,7 +1,9 @@
 using Ticker.Database;
 using Ticker.Ingest;
 using Ticker.PushHub;
+using Ticker.PushHub.Grpc;
 using Ticker.PushHub.History;
+using Ticker.PushHub.Metrics;
 using Ticker.PushHub.Push;
 
 if (args is [CommandLine.Import, ..])
@@ -14,6 +16,8 @@ builder.AddTickerDatabase();
 builder.AddTickerFeeds();
 builder.AddTickerPipeline();
 builder.AddPushHub();
+builder.AddTickerGrpc();
+builder.AddPrometheusMetrics();
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
 
@@ -22,8 +26,10 @@ app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapHealthChecks("/healthz");
+app.MapPrometheusMetrics();
 app.MapHistoryApi();
 app.MapPushHub();
+app.MapTickerGrpc();
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
 await app.RunAsync();
 return 0;

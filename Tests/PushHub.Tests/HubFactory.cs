@@ -20,10 +20,12 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Starts the hub on a real loopback socket (Kestrel) and returns its ws:// address.</summary>
     public async Task<Uri> StartOnSocketAsync()
     {
-        UseKestrel(0);
+        UseKestrel();
         StartServer();
         await Services.GetRequiredService<TickPipeline>().Started;
-        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var grpcPort = Settings.TryGetValue("Hub:GrpcPort", out var port) ? $":{port}" : "(none)";
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => !a.EndsWith(grpcPort, StringComparison.Ordinal));
         return new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal) + "/ws");
     }
 

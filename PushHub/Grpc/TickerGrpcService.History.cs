@@ -1,0 +1,79 @@
+using Grpc.Core;
+using Ticker.Database.Ticks;
+using Ticker.Ingest.Pipeline;
+using Ticker.PushHub.Grpc.V1;
+using Ticker.PushHub.History;
+
+namespace Ticker.PushHub.Grpc;
+
+internal sealed partial class TickerGrpcService
+{
+    public override async Task<GetTicksResponse> GetTicks(GetTicksRequest request, ServerCallContext context)
+    {
+        CheckSymbol(request.Symbol);
+        var limit = request.Limit == 0 ? TickQuery.DefaultLimit : request.Limit;
+        if (limit is < 1 or > TickQuery.MaxLimit)
+        {
+            throw Invalid($"limit: between 1 and {TickQuery.MaxLimit}");
+        }
+
+        TickCursor? after = null;
+        if (request.After.Length > 0 && !TickCursor.TryParse(request.After, out after))
+        {
+            throw Invalid("after: not a cursor from a previous page's next");
+        }
+
+        var page = await store.ReadPageAsync(new TickQuery(request.Symbol, limit)
+        {
+            From = request.From?.ToDateTimeOffset(), To = request.To?.ToDateTimeOffset(), After = after, NewestFirst = request.NewestFirst,
+        }, context.CancellationToken);
+        var response = new GetTicksResponse { Next = page.Next?.ToString() ?? "" };
+        response.Ticks.AddRange(page.Ticks.Select(GrpcMapping.ToMessage));
+        return response;
+    }
+
+    public override async Task<GetBarsResponse> GetBars(GetBarsRequest request, ServerCallContext context)
+    {
+        CheckSymbol(request.Symbol);
+        var text = request.Interval.Length == 0 ? "1m" : request.Interval;
+        if (!BarInterval.TryParse(text, out var interval))
+        {
+            throw Invalid($"interval: {BarInterval.Expected}");
+        }
+
+        var to = request.To?.ToDateTimeOffset() ?? clock.GetUtcNow();
+        var from = request.From?.ToDateTimeOffset() ?? to.AddDays(-1);
+        if (from > to || (to - from) / interval > HistoryEndpoints.MaxBars)
+        {
+            throw Invalid($"from/to: a range of at most {HistoryEndpoints.MaxBars} bars, from before to");
+        }
+
+        var response = new GetBarsResponse();
+        response.Bars.AddRange((await store.ReadBarsAsync(request.Symbol, interval, from, to, context.CancellationToken)).Select(GrpcMapping.ToMessage));
+        return response;
+    }
+
+    public override async Task<GetQuotesResponse> GetQuotes(GetQuotesRequest request, ServerCallContext context)
+    {
+        foreach (var symbol in request.Symbols)
+        {
+            CheckSymbol(symbol);
+        }
+
+        await pipeline.Started.WaitAsync(context.CancellationToken);
+        var quotes = request.Symbols.Count == 0
+            ? pipeline.Book.All.OrderBy(q => q.Symbol, StringComparer.Ordinal)
+            : request.Symbols.Distinct(StringComparer.Ordinal).Select(s => pipeline.Book.TryGet(s, out var q) ? q : null).OfType<Quote>();
+        var response = new GetQuotesResponse();
+        response.Quotes.AddRange(quotes.Select(q => GrpcMapping.Quote(q, QuoteFields.All, QuoteMessage.Types.Kind.Snapshot, 1)));
+        return response;
+    }
+
+    private static void CheckSymbol(string symbol)
+    {
+        if (Symbols.Explain(symbol) is { } why)
+        {
+            throw Invalid($"symbol: {why}");
+        }
+    }
+}

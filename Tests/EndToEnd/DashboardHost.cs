@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -53,7 +52,7 @@ public class DashboardHost : WebApplicationFactory<Program>, IAsyncLifetime
             await InsertAsync(SeedSql, Symbols.Select(s => s.Symbol).ToArray(), Symbols.Select(s => s.Price).ToArray());
         }
 
-        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        UseKestrel();
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("the hub reports no listening address");
@@ -76,6 +75,7 @@ public class DashboardHost : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseSetting("ConnectionStrings:Ticker", Database.ConnectionString);
         builder.UseSetting("Ingest:SlotName", Database.Name); // slot names are cluster-wide
+        builder.UseSetting("Urls", "http://127.0.0.1:0"); // one HTTP/1.1 port of its own; no gRPC port
         builder.UseSetting("Feed:Enabled", SimulatedFeed ? "true" : "false");
         builder.UseSetting("Feed:Symbols", "20");
         builder.UseSetting("Feed:TicksPerSecond", "100");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Ticker.Testing;
@@ -22,6 +23,28 @@ public sealed class DashboardTests(DashboardHost host) : DashboardPage(host)
             await Expect(last).ToHaveTextAsync(new Regex(@"^\d[\d,]*\.\d+$"));
         }
 
+        Assert.Empty(PageErrors);
+    }
+
+    [Fact]
+    public async Task Dashboard_FewSymbolsKnownOnFirstVisit_DefaultListGrowsAsMoreAppear()
+    {
+        // The first look at the hub (a feed that has just started) knows three symbols; later looks know all.
+        var looks = 0;
+        await Page.RouteAsync("**/api/quotes", async route =>
+        {
+            var response = await route.FetchAsync();
+            var all = JsonDocument.Parse(await response.TextAsync()).RootElement.EnumerateArray().ToList();
+            var shown = Interlocked.Increment(ref looks) == 1 ? all.Take(3) : all;
+            await route.FulfillAsync(new() { Response = response, Body = JsonSerializer.Serialize(shown) });
+        });
+
+        await Page.GotoAsync("/");
+
+        await Expect(Page.Locator("#quote-rows tr")).ToHaveCountAsync(12);
+        Assert.True(looks > 1);
+        await Page.ReloadAsync();
+        await Expect(Page.Locator("#quote-rows tr")).ToHaveCountAsync(12);
         Assert.Empty(PageErrors);
     }
 

@@ -224,7 +224,21 @@ async function start() {
   await seed(watchlist.symbols);
   select(watchlist.selected);
   $("footer-info").textContent = `${quotes.length} symbols on this hub`;
-  setInterval(async () => offerSymbols(await knownQuotes()), 60_000);
+  let refresh = 0;
+  setInterval(async () => {
+    // Every few seconds while a first visit's default list is short of symbols, else each minute.
+    const short = !watchlist.isCustom && watchlist.symbols.length < DEFAULT_SIZE;
+    if (!short && ++refresh % 20 !== 0) return;
+    const known = await knownQuotes();
+    offerSymbols(known);
+    $("footer-info").textContent = `${known.length} symbols on this hub`;
+    const added = watchlist.topUp(known.map(q => q.symbol));
+    if (added.length > 0) {
+      showSymbols();
+      stream.add(added);
+      await seed(added);
+    }
+  }, 3000);
 }
 
 start();

@@ -2,6 +2,7 @@
 
 const STORAGE_KEY = "ticker.watchlist.v1";
 const SELECTED_KEY = "ticker.selected.v1";
+const CUSTOM_KEY = "ticker.watchlist.custom.v1";
 export const DEFAULT_SIZE = 12;
 
 /** The stored format of tickers (Database/Migrations: ticks_symbol_format). */
@@ -40,8 +41,11 @@ export class Watchlist extends EventTarget {
     this.#symbols = Array.isArray(stored) ? stored.filter(s => typeof s === "string" && isValidSymbol(s)) : null;
   }
 
-  /** Whether the user (or an earlier visit) chose the symbols; false until a default is set. */
+  /** Whether a watchlist exists (chosen by the user, or a default from an earlier visit). */
   get isStored() { return this.#symbols !== null; }
+
+  /** Whether the user has added or removed symbols; until then the default list may grow. */
+  get isCustom() { return read(CUSTOM_KEY) === true; }
 
   get symbols() { return [...(this.#symbols ?? [])]; }
 
@@ -59,9 +63,24 @@ export class Watchlist extends EventTarget {
     this.#save();
   }
 
+  /**
+   * A default list made while the hub knew fewer symbols than it shows (a feed that has just
+   * started) takes in the ones that have appeared since, in order; returns the added symbols.
+   */
+  topUp(known) {
+    if (this.isCustom || (this.#symbols ?? []).length >= DEFAULT_SIZE) return [];
+    const added = known.filter(s => !this.has(s)).slice(0, DEFAULT_SIZE - (this.#symbols ?? []).length);
+    if (added.length > 0) {
+      this.#symbols = [...(this.#symbols ?? []), ...added].sort();
+      this.#save();
+    }
+    return added;
+  }
+
   add(symbol) {
     if (this.has(symbol)) return false;
     this.#symbols = [...(this.#symbols ?? []), symbol];
+    write(CUSTOM_KEY, true);
     this.#save();
     return true;
   }
@@ -69,6 +88,7 @@ export class Watchlist extends EventTarget {
   remove(symbol) {
     if (!this.has(symbol)) return false;
     this.#symbols = this.#symbols.filter(s => s !== symbol);
+    write(CUSTOM_KEY, true);
     this.#save();
     return true;
   }

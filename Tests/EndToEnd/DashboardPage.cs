@@ -23,6 +23,9 @@ public abstract class DashboardPage(DashboardHost host) : IAsyncLifetime
 
     protected List<string> PageErrors { get; } = [];
 
+    /// <summary>Every URL the page asked for that is not the hub's own: the dashboard must load nothing from the internet.</summary>
+    protected List<string> ForeignRequests { get; } = [];
+
     public async Task InitializeAsync()
     {
         Assertions.SetDefaultExpectTimeout(Patience);
@@ -35,6 +38,18 @@ public abstract class DashboardPage(DashboardHost host) : IAsyncLifetime
         _context.SetDefaultTimeout(Patience);
         Page = await _context.NewPageAsync();
         Page.PageError += (_, error) => PageErrors.Add(error);
+        var origin = Host.BaseAddress.GetLeftPart(UriPartial.Authority);
+        Page.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith(origin, StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal)
+                && !request.Url.StartsWith(origin.Replace("http://", "ws://", StringComparison.Ordinal), StringComparison.Ordinal))
+            {
+                lock (ForeignRequests)
+                {
+                    ForeignRequests.Add(request.Url);
+                }
+            }
+        };
     }
 
     public async Task DisposeAsync() => await _context.DisposeAsync();

@@ -127,6 +127,7 @@ public sealed class DashboardTests(DashboardHost host) : DashboardPage(host)
         var narrow = Path.Combine(Path.GetDirectoryName(path)!, "dashboard-narrow.png");
         await Page.ScreenshotAsync(new() { Path = narrow, FullPage = true, Animations = ScreenshotAnimations.Disabled });
         Assert.True(new FileInfo(narrow).Length > 10_000, $"{narrow} is missing or blank");
+        Assert.Empty(ForeignRequests);
         Assert.Empty(PageErrors);
     }
 }

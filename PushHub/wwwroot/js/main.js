@@ -2,7 +2,7 @@
 
 import { fetchQuotes } from "./api.js";
 import { direction, formatChange, formatPercent, formatPrice } from "./format.js";
-import { PriceChart } from "./price-chart.js";
+import { PriceChart, RANGES } from "./price-chart.js";
 import { QuoteStream } from "./quote-stream.js";
 import { QuoteTable } from "./quote-table.js";
 import { DEFAULT_SIZE, Watchlist, isValidSymbol, normalizeSymbol } from "./watchlist.js";
@@ -20,7 +20,8 @@ const chart = new PriceChart($("chart"), $("legend"), $("chart-note"));
 const wsUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
 const stream = new QuoteStream(wsUrl, { maxRate: MAX_RATE });
 debug.positions = () => stream.positions;
-let range = localStorage.getItem(RANGE_KEY) ?? "1h";
+let range = localStorage.getItem(RANGE_KEY);
+if (!Object.hasOwn(RANGES, range ?? "")) range = "1h";
 let selected = null;
 
 // ---- header: status, delay, update rate ----------------------------------------------------
@@ -103,12 +104,19 @@ stream.addEventListener("quote", ({ detail: { symbol, fields, snapshot } }) => {
   }
   if (symbol === selected) {
     showChartQuote();
-    if (fields.price !== undefined) {
+    if (fields.price !== undefined || fields.volume !== undefined) {
       // The session volume's growth is what this update traded (several trades when merged).
       const grew = fields.volume !== undefined && before?.volume !== undefined ? fields.volume - before.volume : undefined;
       const traded = snapshot ? 0 : grew !== undefined && grew >= 0 ? grew : fields.size ?? 0;
-      chart.update(symbol, fields.price, fields.ts ?? before?.ts, traded);
+      chart.update(symbol, fields.price ?? before?.price, fields.ts ?? before?.ts, traded);
     }
+  }
+});
+
+// Updates the hub could no longer replay are missing from the chart's bars: read them again.
+stream.addEventListener("reset", ({ detail: { symbol } }) => {
+  if (symbol === selected) {
+    chart.show(symbol, range).then(() => { debug.barsLoaded = chart.barsLoaded; });
   }
 });
 

@@ -115,6 +115,7 @@ public sealed class DashboardTests(DashboardHost host) : DashboardPage(host)
         await Expect(Page.Locator("#quote-rows td.last").Last).Not.ToHaveTextAsync("—");
         await Host.InsertAsync("INSERT INTO ticks (symbol, price, size) VALUES ('AAPL', 151.37, 300)");
         await Expect(Row("AAPL").Locator("td.last")).ToHaveTextAsync("151.37");
+        await Expect(Page.GetByTestId("delay")).ToHaveTextAsync(new Regex(@"^\d+ ms$"));
 
         var path = Path.Combine(RepositoryRoot.Path, "Tests", "EndToEnd", "artifacts", "dashboard.png");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -55,12 +55,14 @@ setInterval(() => {
   $("rate").textContent = `${updatesThisSecond}/s`;
   updatesThisSecond = 0;
 }, 1000);
-setInterval(() => {
+// A readable four times a second; the first measurement shows at once.
+function showDelay() {
   if (latestDelay !== null) {
     $("delay").textContent = `${Math.max(0, Math.round(latestDelay))} ms`;
     $("delay").dataset.level = latestDelay < 100 ? "good" : latestDelay < 1000 ? "fair" : "poor";
   }
-}, 250);
+}
+setInterval(showDelay, 250);
 
 // ---- chart header ---------------------------------------------------------------------------
 
@@ -99,7 +101,9 @@ stream.addEventListener("quote", ({ detail: { symbol, fields, snapshot } }) => {
     debug.updates++;
     updatesThisSecond++;
     if (fields.ts) {
+      const first = latestDelay === null;
       latestDelay = debug.lastDelayMs = Date.now() - Date.parse(fields.ts);
+      if (first) showDelay();
     }
   }
   if (symbol === selected) {

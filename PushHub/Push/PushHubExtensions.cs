@@ -19,7 +19,9 @@ internal static class PushHubExtensions
 
     public static WebApplication MapPushHub(this WebApplication app)
     {
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        // No protocol-level pings: the hub's own heartbeats (Hub:HeartbeatInterval) keep idle links alive
+        // and expose dead ones, without a timer per socket.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.Map("/ws", (HttpContext context, WebSocketEndpoint endpoint) => endpoint.HandleAsync(context));
         return app;
     }

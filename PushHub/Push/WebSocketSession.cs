@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using Ticker.Ingest.Pipeline;
 
@@ -39,45 +40,31 @@ internal sealed class WebSocketSession(
 
     private async Task ReadAsync(CancellationToken cancellationToken)
     {
-        var buffer = new byte[options.MaxMessageBytes];
         var ops = new OpsRateLimiter(options.MaxOpsPerSecond, clock);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                // Wait for data without a buffer: an idle connection holds no receive memory.
+                var peek = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+                if (peek.MessageType == WebSocketMessageType.Close)
                 {
-                    if (length == buffer.Length)
+                    _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.NormalClosure, "bye"));
+                    return;
+                }
+
+                var buffer = ArrayPool<byte>.Shared.Rent(options.MaxMessageBytes);
+                try
+                {
+                    if (!await ReadMessageAsync(buffer, ops, cancellationToken))
                     {
-                        _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {options.MaxMessageBytes} bytes"));
                         return;
                     }
-
-                    result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
-                    length += result.Count;
                 }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-                switch (result.MessageType)
+                finally
                 {
-                    case WebSocketMessageType.Close:
-                        _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.NormalClosure, "bye"));
-                        return;
-                    case WebSocketMessageType.Binary:
-                        _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.InvalidMessageType, "binary frames are not supported; send JSON text"));
-                        return;
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
-
-                if (!ops.TryTake())
-                {
-                    _queue.Enqueue(new Outgoing.Encoded(QuoteJson.Error("rate-limited",
-                        $"more than {options.MaxOpsPerSecond} messages per second; this one was ignored", null)));
-                    continue;
-                }
-
-                Handle(ClientCommand.Parse(buffer.AsMemory(0, length), options.MaxSymbolsPerConnection));
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
@@ -85,6 +72,46 @@ internal sealed class WebSocketSession(
             // The client went away, or the session is ending: the writer closes what is left.
             _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.NormalClosure, "bye"));
         }
+    }
+
+    /// <summary>Reads and handles one message; false when the connection is to be closed.</summary>
+    private async Task<bool> ReadMessageAsync(byte[] buffer, OpsRateLimiter ops, CancellationToken cancellationToken)
+    {
+        var limit = options.MaxMessageBytes;
+        var length = 0;
+        ValueWebSocketReceiveResult result;
+        do
+        {
+            if (length == limit)
+            {
+                _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {limit} bytes"));
+                return false;
+            }
+
+            result = await socket.ReceiveAsync(buffer.AsMemory(length, limit - length), cancellationToken);
+            length += result.Count;
+        }
+        while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+        switch (result.MessageType)
+        {
+            case WebSocketMessageType.Close:
+                _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.NormalClosure, "bye"));
+                return false;
+            case WebSocketMessageType.Binary:
+                _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.InvalidMessageType, "binary frames are not supported; send JSON text"));
+                return false;
+        }
+
+        if (!ops.TryTake())
+        {
+            _queue.Enqueue(new Outgoing.Encoded(QuoteJson.Error("rate-limited",
+                $"more than {options.MaxOpsPerSecond} messages per second; this one was ignored", null)));
+            return true;
+        }
+
+        Handle(ClientCommand.Parse(buffer.AsMemory(0, length), options.MaxSymbolsPerConnection));
+        return true;
     }
 
     private void Handle(ClientCommand command)

@@ -7,11 +7,14 @@ return args switch
     ["store-queries", ..] => await StoreQueryBenchmark.RunAsync(),
     ["ingest-drain", ..] => await IngestDrainBenchmark.RunAsync(),
     ["ingest-live", .. var rest] => await IngestLiveBenchmark.RunAsync(rest),
+    ["fanout", .. var rest] => await FanOutBenchmark.RunAsync(rest),
+    ["idle", .. var rest] => await IdleConnectionsBenchmark.RunAsync(rest),
+    ["signalr-server", .. var rest] => await SignalRPeer.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Ticker.Benchmarks store-append | store-queries | ingest-drain | ingest-live [ticks/s] [symbols] [seconds]");
+    Console.Error.WriteLine("usage: Ticker.Benchmarks store-append | store-queries | ingest-drain | ingest-live [ticks/s] [symbols] [seconds] | fanout ticker|signalr [ticks/s] [clients] [seconds] | idle [connections]");
     return 2;
 }

@@ -99,6 +99,47 @@ public sealed class ReconnectTests(DashboardHost host) : DashboardPage(host)
         Assert.Empty(PageErrors);
     }
 
+    [Fact]
+    public async Task Dashboard_SilentLink_PingsThenReconnects()
+    {
+        // A link that goes quiet: the scripted hub answers the first subscribe, then never says a word.
+        var connections = 0;
+        var ping = NewSignal();
+        var reconnected = NewSignal();
+        await Page.Clock.InstallAsync();
+        await Page.RouteWebSocketAsync("**/ws", page =>
+        {
+            var connection = Interlocked.Increment(ref connections);
+            page.OnMessage(frame =>
+            {
+                var message = JsonDocument.Parse(frame.Text!).RootElement.Clone();
+                switch (message.GetProperty("op").GetString(), connection)
+                {
+                    case ("subscribe", 1):
+                        page.Send(Quote("snapshot", 5, 100.00m, ""));
+                        break;
+                    case ("ping", 1):
+                        ping.TrySetResult(message);
+                        break;
+                    case ("subscribe", _):
+                        reconnected.TrySetResult(message);
+                        break;
+                }
+            });
+        });
+        await Page.GotoAsync("/");
+        await Expect(Page.GetByTestId("status")).ToHaveAttributeAsync("data-state", "live");
+        await Expect(Row("AAPL").Locator("td.last")).ToHaveTextAsync("100.00");
+
+        await Page.Clock.FastForwardAsync("00:30");
+        await ping.Task.WaitAsync(TimeSpan.FromMilliseconds(Patience));
+        await Page.Clock.FastForwardAsync("00:30");
+
+        var resubscribe = await reconnected.Task.WaitAsync(TimeSpan.FromMilliseconds(Patience));
+        Assert.Equal(5, resubscribe.GetProperty("resume").GetProperty("AAPL").GetInt64());
+        Assert.Empty(PageErrors);
+    }
+
     private static TaskCompletionSource<JsonElement> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static string Quote(string type, long seq, decimal price, string more) =>

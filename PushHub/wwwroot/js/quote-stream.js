@@ -9,8 +9,10 @@
 
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 15_000;
-// The server sends a heartbeat after 15 s without traffic; three missed ones mean a dead link.
-const SILENCE_LIMIT_MS = 45_000;
+// The hub sends a heartbeat after 15 s (Hub:HeartbeatInterval) without traffic. After this long
+// without a word the page asks (ping) and gives the link PONG_WAIT_MS to answer before dropping it.
+const SILENCE_BEFORE_PING_MS = 20_000;
+const PONG_WAIT_MS = 15_000;
 // A connection that stayed up this long resets the backoff.
 const STABLE_AFTER_MS = 5_000;
 
@@ -24,6 +26,7 @@ export class QuoteStream extends EventTarget {
   #retryTimer = 0;
   #watchdog = 0;
   #lastMessageAt = 0;
+  #pingSentAt = 0;
   #openedAt = 0;
   #stopped = false;
   #nextId = 1;
@@ -137,8 +140,15 @@ export class QuoteStream extends EventTarget {
   }
 
   #checkSilence() {
-    if (this.connected && Date.now() - this.#lastMessageAt > SILENCE_LIMIT_MS) {
-      this.#socket.close(4001, "silent");
+    if (!this.connected) return;
+    const now = Date.now();
+    if (this.#pingSentAt > this.#lastMessageAt) {
+      if (now - this.#pingSentAt > PONG_WAIT_MS) {
+        this.#socket.close(4001, "no answer");
+      }
+    } else if (now - this.#lastMessageAt > SILENCE_BEFORE_PING_MS) {
+      this.#pingSentAt = now;
+      this.#send({ op: "ping", id: `keepalive-${this.#nextId++}` });
     }
   }
 

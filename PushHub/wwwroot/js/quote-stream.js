@@ -79,9 +79,18 @@ export class QuoteStream extends EventTarget {
     }
   }
 
-  /** Drops the socket and reconnects at once, resuming every symbol (used when a gap is seen). */
+  /** Drops the socket and reconnects, resuming every symbol (used when a gap is seen). */
   reconnectNow() {
-    this.#socket?.close(4000, "resume");
+    this.#drop(4000, "resume");
+  }
+
+  /** Abandons the socket at once: whatever it still delivers is ignored, the reconnect is scheduled now. */
+  #drop(code, reason) {
+    const socket = this.#socket;
+    if (!socket) return;
+    this.#socket = null;
+    socket.close(code, reason);
+    this.#scheduleReconnect();
   }
 
   #connect() {
@@ -144,7 +153,7 @@ export class QuoteStream extends EventTarget {
     const now = Date.now();
     if (this.#pingSentAt > this.#lastMessageAt) {
       if (now - this.#pingSentAt > PONG_WAIT_MS) {
-        this.#socket.close(4001, "no answer");
+        this.#drop(4001, "no answer");
       }
     } else if (now - this.#lastMessageAt > SILENCE_BEFORE_PING_MS) {
       this.#pingSentAt = now;
@@ -179,9 +188,10 @@ export class QuoteStream extends EventTarget {
         if (!this.#wanted.has(m.symbol)) return; // an update in flight before an unsubscribe
         const last = this.#seqs.get(m.symbol);
         if (last !== undefined) {
-          if (m.seq <= last) return; // already applied
-          if (m.seq - last > Math.max(1, m.merged ?? 1)) {
-            // A gap the protocol says never happens: resume from what we hold.
+          if (m.seq === last) return; // already applied
+          if (m.seq < last || m.seq - last > Math.max(1, m.merged ?? 1)) {
+            // Backwards, or a jump that `merged` does not explain: the protocol says reconnect
+            // and resume from what we hold.
             this.reconnectNow();
             return;
           }

@@ -2,13 +2,6 @@ using Microsoft.Playwright;
 
 namespace Ticker.EndToEnd;
 
-/// <summary>All browser tests share one hub and one browser; each test gets a fresh page (and localStorage).</summary>
-[CollectionDefinition(Name)]
-public sealed class DashboardCollection : ICollectionFixture<DashboardHost>
-{
-    public const string Name = "dashboard";
-}
-
 /// <summary>A fresh browser context and page per test, on the shared hub; uncaught page errors are collected.</summary>
 public abstract class DashboardPage(DashboardHost host) : IAsyncLifetime
 {

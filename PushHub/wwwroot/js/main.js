@@ -73,6 +73,7 @@ function showChartQuote() {
   change.textContent = quote.change === undefined ? "" : `${formatChange(quote.change)} (${formatPercent(quote.changePercent)})`;
   const trend = direction(quote.change ?? 0);
   change.dataset.trend = trend > 0 ? "up" : trend < 0 ? "down" : "flat";
+  document.title = selected && quote.price !== undefined ? `${selected} ${formatPrice(quote.price)} · Ticker` : "Ticker — live quotes";
 }
 
 function select(symbol) {

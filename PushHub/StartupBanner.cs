@@ -9,9 +9,12 @@ internal static class StartupBanner
     public static void Print(WebApplication app)
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var grpcPort = app.Configuration.GetValue("Hub:GrpcPort", 8081);
         foreach (var address in addresses)
         {
-            Console.WriteLine($"Ticker is running: dashboard {address}/   health {address}/healthz   API {address}/api/quotes");
+            Console.WriteLine(new Uri(address).Port == grpcPort
+                ? $"Ticker gRPC (ticker.v1, HTTP/2): {address}"
+                : $"Ticker is running: dashboard {address}/   WebSocket {address.Replace("http", "ws", StringComparison.Ordinal)}/ws   API {address}/api/quotes");
         }
     }
 }

@@ -4,16 +4,22 @@ namespace Ticker.PushHub.Push;
 
 /// <summary>
 /// What one subscriber still has to receive. Control messages (acknowledgements, snapshots,
-/// resets) keep their order; updates are held as at most one pending delta per symbol — a newer
-/// update replaces it and the changed fields are merged — so memory is bounded by the
-/// subscriptions, however fast the feed and however slow the reader. The fan-out thread offers,
-/// the transport's writer takes.
+/// resets) keep their order; updates wait as at most <see cref="MaxPendingPerSymbol"/> deltas per
+/// symbol (one when the symbol is rate-limited) — beyond that a newer update is merged into the
+/// last one, its changed fields added — so memory is bounded by the subscriptions, however fast
+/// the feed and however slow the reader. The fan-out thread offers, the transport's writer takes.
 /// </summary>
 internal sealed class SubscriberQueue
 {
+    /// <summary>
+    /// Enough to carry a burst of one symbol's ticks committed together (a feed's batch) to a
+    /// reader that keeps up, without merging; few enough that a stalled reader costs little.
+    /// </summary>
+    public const int MaxPendingPerSymbol = 8;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Subscription> _symbols = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Outgoing.Delta> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Outgoing.Delta>> _pending = new(StringComparer.Ordinal);
     private readonly Queue<Outgoing> _control = new();
     private TimeSpan? _wildcardInterval;
     private TaskCompletionSource _signal = NewSignal();
@@ -62,9 +68,21 @@ internal sealed class SubscriberQueue
                 return;
             }
 
-            _pending[update.Symbol] = _pending.TryGetValue(update.Symbol, out var pending)
-                ? new Outgoing.Delta(update, pending.Changed | update.Update.Changed, pending.Merged + 1)
-                : new Outgoing.Delta(update, update.Update.Changed, 1);
+            var fresh = new Outgoing.Delta(update, update.Update.Changed, 1);
+            if (!_pending.TryGetValue(update.Symbol, out var pending))
+            {
+                _pending[update.Symbol] = [fresh];
+            }
+            else if (pending.Count < MaxPendingPerSymbol && subscription.Interval == TimeSpan.Zero)
+            {
+                pending.Add(fresh);
+            }
+            else
+            {
+                var last = pending[^1];
+                pending[^1] = new Outgoing.Delta(update, last.Changed | update.Update.Changed, last.Merged + 1);
+            }
+
             Signal();
         }
     }
@@ -113,7 +131,7 @@ internal sealed class SubscriberQueue
             }
 
             subscription.LastSeq = seq;
-            if (_pending.TryGetValue(symbol, out var pending) && pending.Latest.Seq <= seq)
+            if (_pending.TryGetValue(symbol, out var pending) && pending.RemoveAll(d => d.Latest.Seq <= seq) > 0 && pending.Count == 0)
             {
                 _pending.Remove(symbol);
             }
@@ -168,7 +186,7 @@ internal sealed class SubscriberQueue
     {
         lock (_lock)
         {
-            var messages = new List<Outgoing>(_control.Count + _pending.Count);
+            var messages = new List<Outgoing>(_control.Count + (_pending.Count * 2));
             while (_control.TryDequeue(out var message))
             {
                 messages.Add(message);
@@ -176,7 +194,7 @@ internal sealed class SubscriberQueue
 
             DateTimeOffset? next = null;
             List<string>? sent = null;
-            foreach (var (symbol, delta) in _pending)
+            foreach (var (symbol, deltas) in _pending)
             {
                 var subscription = _symbols[symbol];
                 if (subscription.NextAllowed > now)
@@ -185,8 +203,8 @@ internal sealed class SubscriberQueue
                     continue;
                 }
 
-                messages.Add(delta);
-                subscription.LastSeq = delta.Latest.Seq;
+                messages.AddRange(deltas);
+                subscription.LastSeq = deltas[^1].Latest.Seq;
                 subscription.NextAllowed = now + subscription.Interval;
                 (sent ??= []).Add(symbol);
             }

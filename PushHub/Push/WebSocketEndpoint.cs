@@ -32,7 +32,8 @@ internal sealed class WebSocketEndpoint(
             }
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await new WebSocketSession(socket, subscriptions, options.Value, metrics, clock, logger).RunAsync(context.RequestAborted);
+            var batch = context.Request.Query["batch"] == "1";
+            await new WebSocketSession(socket, subscriptions, options.Value, metrics, clock, logger, batch).RunAsync(context.RequestAborted);
         }
         finally
         {

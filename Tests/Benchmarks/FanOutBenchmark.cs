@@ -83,7 +83,7 @@ internal static class FanOutBenchmark
         for (var i = 0; i < clients; i++)
         {
             var socket = new ClientWebSocket();
-            await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws"), CancellationToken.None);
+            await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws?batch=1"), CancellationToken.None);
             await socket.SendAsync(subscribe, WebSocketMessageType.Text, true, CancellationToken.None);
             _ = Task.Run(async () =>
             {
@@ -92,13 +92,26 @@ internal static class FanOutBenchmark
                 {
                     while (!stop.IsCancellationRequested)
                     {
-                        var result = await socket.ReceiveAsync(buffer.AsMemory(), stop);
+                        var length = 0;
+                        ValueWebSocketReceiveResult result;
+                        do
+                        {
+                            if (length == buffer.Length)
+                            {
+                                Array.Resize(ref buffer, buffer.Length * 2);
+                            }
+
+                            result = await socket.ReceiveAsync(buffer.AsMemory(length), stop);
+                            length += result.Count;
+                        }
+                        while (!result.EndOfMessage);
+
                         if (result.MessageType == WebSocketMessageType.Close)
                         {
                             return;
                         }
 
-                        recorder.Record(buffer.AsSpan(0, result.Count));
+                        recorder.Record(buffer.AsSpan(0, length));
                     }
                 }
                 catch (Exception e) when (e is OperationCanceledException or WebSocketException)

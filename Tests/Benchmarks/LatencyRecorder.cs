@@ -11,6 +11,7 @@ internal sealed class LatencyRecorder(int sampleEvery)
 {
     private static readonly byte[] TsKey = "\"ts\":\""u8.ToArray();
     private static readonly byte[] MergedKey = "\"merged\":"u8.ToArray();
+    private static readonly byte[] TypeKey = "{\"type\":"u8.ToArray();
     private readonly Lock _lock = new();
     private readonly List<double> _samples = new(1 << 20);
     private long _messages;
@@ -31,18 +32,21 @@ internal sealed class LatencyRecorder(int sampleEvery)
         }
     }
 
-    public void Record(ReadOnlySpan<byte> message)
+    /// <summary>One frame: a message, or (batched) a JSON array of messages.</summary>
+    public void Record(ReadOnlySpan<byte> frame)
     {
-        var n = Interlocked.Increment(ref _messages);
-        var merged = message.IndexOf(MergedKey);
-        if (merged >= 0)
+        var count = Math.Max(1, frame.Count(TypeKey));
+        var n = Interlocked.Add(ref _messages, count);
+        for (var rest = frame; rest.IndexOf(MergedKey) is var merged and >= 0; rest = rest[(merged + MergedKey.Length)..])
         {
-            var digits = message[(merged + MergedKey.Length)..];
+            var digits = rest[(merged + MergedKey.Length)..];
             var end = digits.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
             Interlocked.Add(ref _merged, int.Parse(digits[..(end < 0 ? digits.Length : end)], CultureInfo.InvariantCulture) - 1);
         }
 
-        if (n % sampleEvery != 0)
+        var message = frame;
+
+        if (n / sampleEvery == (n - count) / sampleEvery)
         {
             return;
         }

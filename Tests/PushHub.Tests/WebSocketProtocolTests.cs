@@ -283,4 +283,28 @@ public sealed class WebSocketProtocolTests : IAsyncLifetime
         Assert.Contains("ticker_push_latency_count ", text, StringComparison.Ordinal);
         Assert.Contains("ticker_ingest_symbols ", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Batch_SeveralMessagesInOneArrayFrame_InOrder()
+    {
+        await using var client = await WsClient.ConnectAsync(new Uri(_ws + "?batch=1"));
+        await client.SendAsync("""{"op":"subscribe","symbols":["BAT"]}""");
+        await client.ReceiveUntilAsync(m => m.ValueKind == System.Text.Json.JsonValueKind.Object && m.Is("subscribed"));
+        var store = new Ticker.Database.Ticks.TickStore(_hub.Database.DataSource);
+
+        // Five ticks in one transaction reach the queue together and leave as one frame.
+        await store.AppendAsync(Enumerable.Range(0, 5).Select(i => new Ticker.Database.Ticks.Tick("BAT", DateTimeOffset.UtcNow.AddTicks(i), 10 + i, 1)));
+        var seqs = new List<long>();
+        var arrays = 0;
+        while (seqs.Count < 5)
+        {
+            var frame = await client.ReceiveAsync() ?? throw new InvalidOperationException("closed");
+            var messages = frame.ValueKind == System.Text.Json.JsonValueKind.Array ? frame.EnumerateArray().ToList() : [frame];
+            arrays += frame.ValueKind == System.Text.Json.JsonValueKind.Array ? 1 : 0;
+            seqs.AddRange(messages.Where(m => m.Is("delta", "BAT")).Select(m => m.GetProperty("seq").GetInt64()));
+        }
+
+        Assert.Equal([1L, 2, 3, 4, 5], seqs);
+        Assert.True(arrays >= 1, "no frame carried more than one message");
+    }
 }

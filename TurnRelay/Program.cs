@@ -1,3 +1,67 @@
-// Standalone entry point of the TURN relay; the server itself is built in issue 5.
-Console.Error.WriteLine("ticker-turn: not built yet");
-return 1;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Ticker.TurnRelay;
+using Ticker.TurnRelay.Cli;
+
+// Standalone STUN/TURN relay: coturn's option names mapped onto TurnRelayOptions (docs/turn.md).
+var commandLine = CoturnCommandLine.Parse(args);
+if (commandLine.Help)
+{
+    Console.WriteLine(CoturnCommandLine.Usage);
+    return 0;
+}
+if (commandLine.Error is not null)
+{
+    await Console.Error.WriteLineAsync($"ticker-turn: {commandLine.Error}");
+    return 2;
+}
+
+var builder = Host.CreateApplicationBuilder();
+builder.Configuration.AddInMemoryCollection(commandLine.Settings.Values);
+builder.Configuration["Turn:Enabled"] = "true";
+builder.Logging.SetMinimumLevel(commandLine.Settings.Verbosity switch { 0 => LogLevel.Information, 1 => LogLevel.Debug, _ => LogLevel.Trace });
+if (commandLine.Settings.LogFile is { } logFile && logFile != "stdout")
+{
+    builder.Logging.AddProvider(new FileLoggerProvider(logFile));
+}
+builder.AddTurnRelay();
+
+using var host = builder.Build();
+var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ticker.TurnRelay");
+foreach (var warning in commandLine.Warnings)
+{
+#pragma warning disable CA1848, CA2254 // Start-up warnings, once each.
+    logger.LogWarning(warning);
+#pragma warning restore CA1848, CA2254
+}
+var pidFile = commandLine.Settings.PidFile;
+try
+{
+    await host.StartAsync();
+    if (pidFile is not null)
+    {
+        await File.WriteAllTextAsync(pidFile, Environment.ProcessId + Environment.NewLine);
+    }
+    await host.WaitForShutdownAsync();
+    return 0;
+}
+catch (OptionsValidationException e)
+{
+    await Console.Error.WriteLineAsync($"ticker-turn: {string.Join(Environment.NewLine, e.Failures)}");
+    return 2;
+}
+catch (System.Net.Sockets.SocketException e)
+{
+    await Console.Error.WriteLineAsync($"ticker-turn: cannot listen: {e.Message}");
+    return 1;
+}
+finally
+{
+    if (pidFile is not null)
+    {
+        File.Delete(pidFile);
+    }
+}

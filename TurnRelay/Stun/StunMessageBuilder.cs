@@ -54,7 +54,7 @@ public ref struct StunMessageBuilder
         return value;
     }
 
-    public void AddAttribute(ushort type, ReadOnlySpan<byte> value, byte padding = 0) =>
+    public void AddAttribute(ushort type, scoped ReadOnlySpan<byte> value, byte padding = 0) =>
         value.CopyTo(AddAttribute(type, value.Length, padding));
 
     public void AddString(ushort type, string value, byte padding = 0)
@@ -88,7 +88,7 @@ public ref struct StunMessageBuilder
     }
 
     /// <summary>UNKNOWN-ATTRIBUTES (RFC 8489 §14.9): a list of 16-bit types.</summary>
-    public void AddUnknownAttributes(ReadOnlySpan<ushort> types)
+    public void AddUnknownAttributes(scoped ReadOnlySpan<ushort> types)
     {
         var value = AddAttribute(StunAttributeType.UnknownAttributes, types.Length * 2);
         for (var i = 0; i < types.Length; i++)
@@ -97,14 +97,14 @@ public ref struct StunMessageBuilder
         }
     }
 
-    public void AddMessageIntegrity(ReadOnlySpan<byte> key)
+    public void AddMessageIntegrity(scoped ReadOnlySpan<byte> key)
     {
         var start = _length;
         var value = AddAttribute(StunAttributeType.MessageIntegrity, StunIntegrity.Sha1Length);
         StunIntegrity.ComputeOver(_buffer[..start], _length, key, value, sha256: false);
     }
 
-    public void AddMessageIntegritySha256(ReadOnlySpan<byte> key)
+    public void AddMessageIntegritySha256(scoped ReadOnlySpan<byte> key)
     {
         var start = _length;
         var value = AddAttribute(StunAttributeType.MessageIntegritySha256, StunIntegrity.Sha256Length);

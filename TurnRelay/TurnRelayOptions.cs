@@ -90,6 +90,12 @@ public sealed class TurnRelayOptions
     /// <summary>SOFTWARE attribute of responses; empty to omit.</summary>
     public string Software { get; set; } = "Ticker TurnRelay";
 
+    /// <summary>
+    /// Accepts ChannelBind numbers 0x5000–0x7FFF as RFC 5766 did (coturn and its turnutils_uclient use
+    /// them). Off by default: RFC 8656 §12 allows only 0x4000–0x4FFF.
+    /// </summary>
+    public bool LegacyChannelNumbers { get; set; }
+
     /// <summary>Receive loops per UDP listening socket.</summary>
     public int UdpReceiveLoops { get; set; } = 1;
 }

@@ -36,6 +36,9 @@ internal static class CoturnOptionTable
         new("no-software-attribute", '\0', 0, Done, (s, _) => s.Set("Software", string.Empty)),
         new("log-file", 'l', 1, Done, (s, v) => s.LogFile = v),
         new("pidfile", '\0', 1, Done, (s, v) => s.PidFile = v),
+        // Extensions of this relay (not coturn's).
+        new("legacy-channel-numbers", '\0', 0, Done, (s, _) => s.Set("LegacyChannelNumbers", "true")),
+        new("udp-receive-loops", '\0', 1, Done, (s, v) => s.Set("UdpReceiveLoops", CoturnSettings.Integer(v))),
         new("verbose", 'v', 0, Done, (s, _) => s.Verbosity = Math.Max(s.Verbosity, 1)),
         new("Verbose", 'V', 0, Done, (s, _) => s.Verbosity = 2),
 

@@ -17,7 +17,7 @@ internal sealed partial class Allocation : IDisposable
 
     private readonly Lock _lock = new();
     private readonly Dictionary<UInt128, long> _permissions = [];
-    private readonly ChannelBinding?[] _channelsByNumber = new ChannelBinding?[ChannelDataFrame.MaxChannel - ChannelDataFrame.MinChannel + 1];
+    private readonly ChannelBinding?[] _channelsByNumber = new ChannelBinding?[ChannelDataFrame.MaxLegacyChannel - ChannelDataFrame.MinChannel + 1];
     private readonly Dictionary<StunTransportAddress, ChannelBinding> _channelsByPeer = [];
     private readonly Dictionary<StunTransportAddress, SocketAddress> _peerCache = [];
     private readonly int _maxPermissions;
@@ -59,6 +59,9 @@ internal sealed partial class Allocation : IDisposable
 
     /// <summary>Transaction id of the Allocate request that made this allocation, to answer retransmissions.</summary>
     public byte[] AllocateTransactionId { get; init; } = [];
+
+    /// <summary>RESERVATION-TOKEN handed out with this allocation (EVEN-PORT with R set), if any.</summary>
+    public byte[]? ReservationToken { get; init; }
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 

@@ -57,9 +57,17 @@ internal sealed class RelayAddressPlan
     public IEnumerable<IPAddress> BindAddresses => _byFamily.Values.Select(v => v.Bind);
 
     /// <summary>Binds a relay socket on a random port (even if asked, RFC 8656 §7.2 EVEN-PORT); null when none is free.</summary>
-    public Socket? TryBind(AddressFamily family, bool evenPort, out StunTransportAddress advertised)
+    public Socket? TryBind(AddressFamily family, bool evenPort, out StunTransportAddress advertised) =>
+        TryBind(family, evenPort, reserveNext: false, out advertised, out _);
+
+    /// <summary>
+    /// As above; with <paramref name="reserveNext"/> (EVEN-PORT with R set) also binds port + 1 and
+    /// returns it in <paramref name="next"/> for a later Allocate with RESERVATION-TOKEN.
+    /// </summary>
+    public Socket? TryBind(AddressFamily family, bool evenPort, bool reserveNext, out StunTransportAddress advertised, out Socket? next)
     {
         advertised = default;
+        next = null;
         if (!_byFamily.TryGetValue(family, out var plan))
         {
             return null;
@@ -84,6 +92,26 @@ internal sealed class RelayAddressPlan
                 }
                 socket.Bind(new IPEndPoint(plan.Bind, port));
                 socket.ReceiveBufferSize = 256 << 10;
+                if (reserveNext)
+                {
+                    if (port + 1 > _maxPort)
+                    {
+                        socket.Dispose();
+                        continue;
+                    }
+                    next = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
+                    try
+                    {
+                        next.Bind(new IPEndPoint(plan.Bind, port + 1));
+                    }
+                    catch (SocketException)
+                    {
+                        next.Dispose();
+                        next = null;
+                        socket.Dispose();
+                        continue;
+                    }
+                }
                 advertised = StunTransportAddress.FromEndPoint(new IPEndPoint(plan.Advertised, port));
                 return socket;
             }
@@ -93,6 +121,12 @@ internal sealed class RelayAddressPlan
             }
         }
         return null;
+    }
+
+    public StunTransportAddress Advertise(Socket socket)
+    {
+        var local = (IPEndPoint)socket.LocalEndPoint!;
+        return StunTransportAddress.FromEndPoint(new IPEndPoint(_byFamily[local.AddressFamily].Advertised, local.Port));
     }
 
     /// <summary>The host's primary address of a family: the source a UDP "connect" picks (no packet is sent).</summary>

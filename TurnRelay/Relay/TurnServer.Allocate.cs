@@ -26,12 +26,13 @@ internal sealed partial class TurnServer
         {
             return Error(request, response, StunErrorCode.UnsupportedTransportProtocol, credentials);
         }
-        if (request.HasAttribute(StunAttributeType.ReservationToken))
-        {
-            // This relay never hands out reservation tokens, so none can be valid (§7.2 step 5).
-            return Error(request, response, StunErrorCode.InsufficientCapacity, credentials);
-        }
+        var hasToken = request.TryGetAttribute(StunAttributeType.ReservationToken, out var token);
         var evenPort = request.TryGetAttribute(StunAttributeType.EvenPort, out var even) && even.Length >= 1;
+        var reserveNext = evenPort && (even[0] & 0x80) != 0;
+        if (hasToken && (evenPort || request.HasAttribute(StunAttributeType.RequestedAddressFamily) || token.Length != 8))
+        {
+            return Error(request, response, StunErrorCode.BadRequest, credentials); // §7.2 steps 4-5
+        }
         var family = context.Source.LocalAddress.IsIPv4 || !RelayPlan.Supports(AddressFamily.InterNetworkV6)
             ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
         if (request.TryGetAttribute(StunAttributeType.RequestedAddressFamily, out var requested))
@@ -52,18 +53,35 @@ internal sealed partial class TurnServer
         {
             return Error(request, response, quota, credentials);
         }
-        var socket = RelayPlan.TryBind(family, evenPort, out var relayed);
+        Socket? socket;
+        Socket? reserved = null;
+        StunTransportAddress relayed = default;
+        if (hasToken)
+        {
+            // §7.2 step 5: the port reserved by an earlier EVEN-PORT R=1 allocation, or 508.
+            socket = Reservations.Take(token, Clock.NowMs);
+            if (socket is not null)
+            {
+                relayed = RelayPlan.Advertise(socket);
+            }
+        }
+        else
+        {
+            socket = RelayPlan.TryBind(family, evenPort, reserveNext, out relayed, out reserved);
+        }
         if (socket is null)
         {
             ReleaseQuota(credentials.Username);
             return Error(request, response, StunErrorCode.InsufficientCapacity, credentials);
         }
+        var reservationToken = reserved is null ? null : Reservations.Add(reserved, Clock.NowMs);
         var lifetime = ChooseLifetime(request);
         var connection = context.Source.CreateConnection(context.UdpRemote);
         var allocation = new Allocation(this, connection, credentials.Username, credentials.Key.ToArray(), socket, relayed,
             Clock.NowMs + (lifetime * 1000L), Options.MaxPermissionsPerAllocation, Options.MaxBps)
         {
             AllocateTransactionId = request.TransactionId.ToArray(),
+            ReservationToken = reservationToken,
         };
         _allocations[allocation] = 0;
         context.Source.Register(allocation);
@@ -79,6 +97,10 @@ internal sealed partial class TurnServer
         builder.AddXorAddress(StunAttributeType.XorRelayedAddress, allocation.RelayedAddress);
         var remaining = Math.Max(0, (allocation.ExpiresAtMs - Clock.NowMs) / 1000);
         builder.AddUInt32(StunAttributeType.Lifetime, (uint)remaining);
+        if (allocation.ReservationToken is { } token)
+        {
+            builder.AddAttribute(StunAttributeType.ReservationToken, token);
+        }
         builder.AddXorAddress(StunAttributeType.XorMappedAddress, context.Client);
         return Finish(ref builder, credentials);
     }

@@ -195,6 +195,10 @@ internal sealed partial class TurnServer
 
     private int Error(in StunMessageReader request, Span<byte> response, int code, in RequestCredentials credentials)
     {
+        if (Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+        {
+            TurnRelayLog.Refused(Logger, request.Method, credentials.Username ?? "?", code);
+        }
         var builder = new StunMessageBuilder(response, request.Method, StunClass.ErrorResponse, request.TransactionId);
         builder.AddErrorCode(code);
         return Finish(ref builder, credentials);

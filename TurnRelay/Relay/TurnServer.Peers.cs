@@ -55,7 +55,7 @@ internal sealed partial class TurnServer
             return Error(request, response, StunErrorCode.AllocationMismatch, credentials);
         }
         if (!request.TryGetAttribute(StunAttributeType.ChannelNumber, out var rawChannel) || rawChannel.Length != 4
-            || !ChannelDataFrame.IsValidChannel((rawChannel[0] << 8) | rawChannel[1])
+            || !IsAcceptedChannel((rawChannel[0] << 8) | rawChannel[1])
             || !request.TryGetXorAddress(StunAttributeType.XorPeerAddress, out var peer))
         {
             return Error(request, response, StunErrorCode.BadRequest, credentials);
@@ -77,6 +77,10 @@ internal sealed partial class TurnServer
                 return Finish(ref builder, credentials);
         }
     }
+
+    /// <summary>RFC 8656 §12: 0x4000–0x4FFF; RFC 5766 clients (coturn's) also use up to 0x7FFF when allowed.</summary>
+    private bool IsAcceptedChannel(int channel) =>
+        ChannelDataFrame.IsValidChannel(channel) || (Options.LegacyChannelNumbers && channel is >= 0x5000 and <= ChannelDataFrame.MaxLegacyChannel);
 
     /// <summary>0 when the peer may be relayed to; else 443 (family differs from the relay's) or 403 (policy).</summary>
     private int CheckPeer(in StunTransportAddress peer, Allocation allocation, in RequestContext context)

@@ -57,6 +57,8 @@ internal sealed partial class TurnServer : IHostedService, IAsyncDisposable
 
     internal RelayAddressPlan RelayPlan { get; }
 
+    internal PortReservations Reservations { get; } = new();
+
     public IReadOnlyList<IPEndPoint> UdpEndPoints => [.. _udp.Select(u => u.LocalEndPoint)];
 
     public IReadOnlyList<IPEndPoint> TcpEndPoints => [.. _tcp.Where(t => t.Kind == TransportKind.Tcp).Select(t => t.LocalEndPoint)];
@@ -141,6 +143,7 @@ internal sealed partial class TurnServer : IHostedService, IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         DisposeListeners();
         var active = AllocationCount;
+        Reservations.Sweep(long.MaxValue);
         foreach (var allocation in _allocations.Keys)
         {
             allocation.Dispose();
@@ -189,6 +192,7 @@ internal sealed partial class TurnServer : IHostedService, IAsyncDisposable
     internal void SweepNow()
     {
         var now = Clock.NowMs;
+        Reservations.Sweep(now);
         foreach (var allocation in _allocations.Keys)
         {
             if (allocation.ExpiresAtMs <= now)

@@ -17,12 +17,18 @@ public static class ChannelDataFrame
     public const ushort MinChannel = 0x4000;
     public const ushort MaxChannel = 0x4FFF;
 
+    /// <summary>RFC 5766 allowed up to 0x7FFF; RFC 8656 reserves 0x5000–0x7FFF.</summary>
+    public const ushort MaxLegacyChannel = 0x7FFF;
+
     public static bool IsValidChannel(int channel) => channel is >= MinChannel and <= MaxChannel;
 
     /// <summary>The first two bits are 01: the demultiplexing rule of RFC 8656 §12.</summary>
     public static bool LooksLikeChannelData(ReadOnlySpan<byte> data) => data.Length >= 1 && (data[0] & 0xC0) == 0x40;
 
-    /// <summary>Parses a datagram (UDP). False on a bad channel number or a length beyond the datagram.</summary>
+    /// <summary>
+    /// Parses a datagram (UDP). False when the length runs beyond the datagram. Any number with the
+    /// leading bits 01 (0x4000–0x7FFF) parses; whether it is bound is the relay's business.
+    /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> datagram, out ushort channel, out ReadOnlySpan<byte> payload)
     {
         channel = 0;
@@ -33,7 +39,7 @@ public static class ChannelDataFrame
         }
         channel = BinaryPrimitives.ReadUInt16BigEndian(datagram);
         int length = BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]);
-        if (!IsValidChannel(channel) || HeaderLength + length > datagram.Length)
+        if ((channel & 0xC000) != 0x4000 || HeaderLength + length > datagram.Length)
         {
             return false;
         }

@@ -10,13 +10,13 @@ internal sealed class TurnRelayOptionsValidator : IValidateOptions<TurnRelayOpti
     public ValidateOptionsResult Validate(string? name, TurnRelayOptions options)
     {
         var errors = new List<string>();
-        if (options.Port is < 1 or > 65535)
+        if (options.Port is < 0 or > 65535)
         {
-            errors.Add($"Turn:Port must be 1-65535 (was {options.Port}).");
+            errors.Add($"Turn:Port must be 0-65535 (0: any free port) (was {options.Port}).");
         }
-        if (options.TlsPort is < 1 or > 65535)
+        if (options.TlsPort is < 0 or > 65535)
         {
-            errors.Add($"Turn:TlsPort must be 1-65535 (was {options.TlsPort}).");
+            errors.Add($"Turn:TlsPort must be 0-65535 (was {options.TlsPort}).");
         }
         if (options.MinPort is < 1 or > 65535 || options.MaxPort is < 1 or > 65535 || options.MinPort > options.MaxPort)
         {

@@ -9,8 +9,8 @@ internal static partial class TurnRelayLog
     [LoggerMessage(100, LogLevel.Information, "TURN relay listening on {Transport} {EndPoint}")]
     public static partial void Listening(ILogger logger, string transport, EndPoint endPoint);
 
-    [LoggerMessage(101, LogLevel.Information, "TURN relay stopped; {Active} allocations closed")]
-    public static partial void Stopped(ILogger logger, long active);
+    [LoggerMessage(101, LogLevel.Information, "TURN relay stopped; {Active} allocations closed, {Datagrams} datagrams relayed, {AllocatedBytes} bytes allocated by the process")]
+    public static partial void Stopped(ILogger logger, long active, long datagrams, long allocatedBytes);
 
     [LoggerMessage(102, LogLevel.Warning, "TURN relay: no TLS listener ({Reason})")]
     public static partial void NoTls(ILogger logger, string reason);

@@ -158,7 +158,7 @@ internal sealed partial class TurnServer : IHostedService, IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-        TurnRelayLog.Stopped(Logger, active);
+        TurnRelayLog.Stopped(Logger, active, Metrics.DatagramsRelayed, GC.GetTotalAllocatedBytes());
     }
 
     private void DisposeListeners()

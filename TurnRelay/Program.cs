@@ -7,6 +7,15 @@ using Ticker.TurnRelay;
 using Ticker.TurnRelay.Cli;
 
 // Standalone STUN/TURN relay: coturn's option names mapped onto TurnRelayOptions (docs/turn.md).
+
+// Relay work per datagram is short and never blocks, so run socket continuations on the epoll
+// thread instead of hopping to the thread pool: about half the CPU per relayed datagram
+// (docs/benchmarks-turn.md). Must be set before the first socket exists; an explicit value wins.
+const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
+{
+    Environment.SetEnvironmentVariable(InlineCompletions, "1");
+}
 var commandLine = CoturnCommandLine.Parse(args);
 if (commandLine.Help)
 {

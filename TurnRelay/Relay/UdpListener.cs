@@ -38,10 +38,38 @@ internal sealed class UdpListener : IRequestSource, IDisposable
 
     public StunTransportAddress LocalAddress { get; }
 
-    public Task RunAsync(int loops, CancellationToken cancellationToken) =>
-        Task.WhenAll(Enumerable.Range(0, loops).Select(_ => Task.Run(() => ReceiveLoopAsync(cancellationToken), CancellationToken.None)));
+    /// <summary>
+    /// Runs <paramref name="loops"/> dedicated receive threads. A blocking recvfrom per datagram costs
+    /// less CPU than the async engine's epoll wake-up plus a second recvfrom that finds nothing
+    /// (docs/benchmarks-turn.md); disposing the socket ends the threads.
+    /// </summary>
+    public Task RunAsync(int loops, CancellationToken cancellationToken)
+    {
+        var threads = Enumerable.Range(0, loops).Select(i =>
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    ReceiveLoop(cancellationToken);
+                }
+                finally
+                {
+                    done.SetResult();
+                }
+            })
+            {
+                IsBackground = true,
+                Name = $"turn-udp-{LocalEndPoint.Port}-{i}",
+            };
+            thread.Start();
+            return done.Task;
+        }).ToList();
+        return Task.WhenAll(threads);
+    }
 
-    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    private void ReceiveLoop(CancellationToken cancellationToken)
     {
         var buffer = GC.AllocateUninitializedArray<byte>(BufferLength, pinned: true);
         var from = new SocketAddress(_socket.AddressFamily);
@@ -50,17 +78,17 @@ internal sealed class UdpListener : IRequestSource, IDisposable
             int received;
             try
             {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                received = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
             }
             catch (ObjectDisposedException)
             {
                 return;
             }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted)
+            catch (SocketException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted or SocketError.Shutdown or SocketError.NotSocket)
             {
                 return;
             }

@@ -100,6 +100,5 @@ public sealed class ChromiumRelayTests
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
-        "--allow-loopback-in-peer-connection",
     ];
 }

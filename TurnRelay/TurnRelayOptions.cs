@@ -96,6 +96,9 @@ public sealed class TurnRelayOptions
     /// </summary>
     public bool LegacyChannelNumbers { get; set; }
 
+    /// <summary>On Linux x86-64, one epoll thread reads every relay socket (cheaper than async receives).</summary>
+    public bool RelayPoller { get; set; } = true;
+
     /// <summary>Receive loops per UDP listening socket.</summary>
     public int UdpReceiveLoops { get; set; } = 1;
 }

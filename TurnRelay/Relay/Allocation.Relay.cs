@@ -46,6 +46,28 @@ internal sealed partial class Allocation
         }
     }
 
+    /// <summary>Id in the <see cref="RelayPoller"/>, when one drives this allocation.</summary>
+    public int PollId { get; set; }
+
+    /// <summary>Reads one ready datagram from the relay socket (the poller saw it readable) and relays it.</summary>
+    public void ReceiveOnce(byte[] buffer, SocketAddress from)
+    {
+        int received;
+        try
+        {
+            received = RelaySocket.ReceiveFrom(buffer.AsSpan(Headroom, MaxDatagram), SocketFlags.None, from);
+        }
+        catch (SocketException)
+        {
+            return; // would block (spurious wake-up), truncated datagram, ICMP-reported error
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+        OnPeerDatagram(buffer, received, from);
+    }
+
     /// <summary>
     /// A datagram from a peer (RFC 8656 §11.3): relayed only with a permission; as ChannelData if the
     /// peer has a channel (§12.7), else as a Data indication.

@@ -9,7 +9,7 @@ namespace Ticker.TurnRelay.Relay;
 /// channels (§12), and the 5-tuple of the client that owns it. Control state changes under a lock;
 /// the relay paths live in Allocation.Relay.cs.
 /// </summary>
-internal sealed partial class Allocation : IDisposable
+internal sealed partial class Allocation : IPollable, IDisposable
 {
     public const int PermissionLifetimeMs = 300_000;
     public const int ChannelLifetimeMs = 600_000;
@@ -47,6 +47,8 @@ internal sealed partial class Allocation : IDisposable
     public byte[] Key { get; }
 
     public Socket RelaySocket { get; }
+
+    Socket IPollable.Socket => RelaySocket;
 
     /// <summary>The address given to the client (the external address when behind NAT).</summary>
     public StunTransportAddress RelayedAddress { get; }
@@ -194,6 +196,7 @@ internal sealed partial class Allocation : IDisposable
         {
             return;
         }
+        _server.Poller?.Remove(this);
         RelaySocket.Dispose();
         Client.Detach(this);
         _server.OnAllocationDisposed(this);

@@ -86,7 +86,10 @@ internal sealed partial class TurnServer
         _allocations[allocation] = 0;
         context.Source.Register(allocation);
         Metrics.AllocationCreated();
-        _ = Task.Run(allocation.RunRelayLoopAsync, CancellationToken.None);
+        if (Poller is null || !Poller.Add(allocation))
+        {
+            _ = Task.Run(allocation.RunRelayLoopAsync, CancellationToken.None);
+        }
         TurnRelayLog.AllocationCreated(Logger, relayed.ToString(), context.Client.ToString(), connection.Kind.ToString(), lifetime);
         return AllocateSuccess(request, context, response, credentials, allocation);
     }

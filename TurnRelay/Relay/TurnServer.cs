@@ -59,6 +59,9 @@ internal sealed partial class TurnServer : IHostedService, IAsyncDisposable
 
     internal PortReservations Reservations { get; } = new();
 
+    /// <summary>Drives relay sockets on Linux x86-64; null elsewhere (async receive loops instead).</summary>
+    internal RelayPoller? Poller { get; private set; }
+
     public IReadOnlyList<IPEndPoint> UdpEndPoints => [.. _udp.Select(u => u.LocalEndPoint)];
 
     public IReadOnlyList<IPEndPoint> TcpEndPoints => [.. _tcp.Where(t => t.Kind == TransportKind.Tcp).Select(t => t.LocalEndPoint)];
@@ -110,6 +113,7 @@ internal sealed partial class TurnServer : IHostedService, IAsyncDisposable
             DisposeListeners();
             throw;
         }
+        Poller = Options.RelayPoller ? RelayPoller.TryCreate(Logger) : null;
         foreach (var udp in _udp)
         {
             _loops.Add(udp.RunAsync(Options.UdpReceiveLoops, _stopping.Token));
@@ -158,6 +162,7 @@ internal sealed partial class TurnServer : IHostedService, IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+        Poller?.Dispose();
         TurnRelayLog.Stopped(Logger, active, Metrics.DatagramsRelayed, GC.GetTotalAllocatedBytes());
     }
 

@@ -112,8 +112,8 @@ internal sealed partial class Allocation
         {
             start = WriteDataIndicationHeader(span, peer, length, out total);
         }
+        _server.Metrics.Relayed(length); // before sending, so a test that saw the datagram sees the count
         Client.Send(span.Slice(start, total));
-        _server.Metrics.Relayed(length);
     }
 
     /// <summary>
@@ -197,10 +197,10 @@ internal sealed partial class Allocation
             _server.Metrics.Dropped();
             return;
         }
+        _server.Metrics.Relayed(payload.Length);
         try
         {
             RelaySocket.SendTo(payload, SocketFlags.None, target);
-            _server.Metrics.Relayed(payload.Length);
         }
         catch (SocketException)
         {

@@ -23,9 +23,17 @@ internal sealed class TcpAcceptor : IDisposable
         {
             _socket.DualMode = false;
         }
-        _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _socket.Bind(endPoint);
-        _socket.Listen(512);
+        try
+        {
+            _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            _socket.Bind(endPoint);
+            _socket.Listen(512);
+        }
+        catch (SocketException)
+        {
+            _socket.Dispose();
+            throw;
+        }
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
     }
 

@@ -98,7 +98,7 @@ internal sealed partial class TurnServer
     {
         var builder = new StunMessageBuilder(response, request.Method, StunClass.SuccessResponse, request.TransactionId);
         builder.AddXorAddress(StunAttributeType.XorRelayedAddress, allocation.RelayedAddress);
-        var remaining = Math.Max(0, (allocation.ExpiresAtMs - Clock.NowMs) / 1000);
+        var remaining = Math.Max(0, (allocation.ExpiresAtMs - Clock.NowMs + 999) / 1000); // rounded up: a fresh one reads 600, not 599
         builder.AddUInt32(StunAttributeType.Lifetime, (uint)remaining);
         if (allocation.ReservationToken is { } token)
         {

@@ -82,36 +82,25 @@ internal sealed partial class TurnServer : IHostedService, IAsyncDisposable
             }
         }
         var certificate = LoadCertificate();
-        try
+        // Port 0 (tests): UDP takes a free port and TCP the same number; retry if TCP has it in use.
+        for (var attempt = 0; ; attempt++)
         {
-            foreach (var ip in ips)
+            try
             {
-                if (!Options.NoUdp)
-                {
-                    var udp = new UdpListener(this, new IPEndPoint(ip, Options.Port));
-                    _udp.Add(udp);
-                    TurnRelayLog.Listening(Logger, "UDP", udp.LocalEndPoint);
-                }
-                if (!Options.NoTcp)
-                {
-                    // Port 0 (tests): take the UDP port if we have one so both share a number.
-                    var port = Options.Port == 0 && _udp.Count > 0 ? _udp[^1].LocalEndPoint.Port : Options.Port;
-                    var tcp = new TcpAcceptor(this, new IPEndPoint(ip, port), null);
-                    _tcp.Add(tcp);
-                    TurnRelayLog.Listening(Logger, "TCP", tcp.LocalEndPoint);
-                }
-                if (certificate is not null)
-                {
-                    var tls = new TcpAcceptor(this, new IPEndPoint(ip, Options.TlsPort), certificate);
-                    _tcp.Add(tls);
-                    TurnRelayLog.Listening(Logger, "TLS", tls.LocalEndPoint);
-                }
+                OpenListeners(ips, certificate);
+                break;
             }
-        }
-        catch
-        {
-            DisposeListeners();
-            throw;
+            catch (SocketException) when (Options.Port == 0 && attempt < 20)
+            {
+                DisposeListeners();
+                _udp.Clear();
+                _tcp.Clear();
+            }
+            catch
+            {
+                DisposeListeners();
+                throw;
+            }
         }
         Poller = Options.RelayPoller ? RelayPoller.TryCreate(Logger) : null;
         foreach (var udp in _udp)
@@ -124,6 +113,32 @@ internal sealed partial class TurnServer : IHostedService, IAsyncDisposable
         }
         _sweeper = SweepAsync(_stopping.Token);
         return Task.CompletedTask;
+    }
+
+    private void OpenListeners(List<IPAddress> ips, X509Certificate2? certificate)
+    {
+        foreach (var ip in ips)
+        {
+            if (!Options.NoUdp)
+            {
+                var udp = new UdpListener(this, new IPEndPoint(ip, Options.Port));
+                _udp.Add(udp);
+                TurnRelayLog.Listening(Logger, "UDP", udp.LocalEndPoint);
+            }
+            if (!Options.NoTcp)
+            {
+                var port = Options.Port == 0 && _udp.Count > 0 ? _udp[^1].LocalEndPoint.Port : Options.Port;
+                var tcp = new TcpAcceptor(this, new IPEndPoint(ip, port), null);
+                _tcp.Add(tcp);
+                TurnRelayLog.Listening(Logger, "TCP", tcp.LocalEndPoint);
+            }
+            if (certificate is not null)
+            {
+                var tls = new TcpAcceptor(this, new IPEndPoint(ip, Options.TlsPort), certificate);
+                _tcp.Add(tls);
+                TurnRelayLog.Listening(Logger, "TLS", tls.LocalEndPoint);
+            }
+        }
     }
 
     private X509Certificate2? LoadCertificate()

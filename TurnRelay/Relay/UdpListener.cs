@@ -25,9 +25,17 @@ internal sealed class UdpListener : IRequestSource, IDisposable
         {
             _socket.DualMode = false;
         }
-        _socket.ReceiveBufferSize = 4 << 20;
-        _socket.SendBufferSize = 4 << 20;
-        _socket.Bind(endPoint);
+        try
+        {
+            _socket.ReceiveBufferSize = 4 << 20;
+            _socket.SendBufferSize = 4 << 20;
+            _socket.Bind(endPoint);
+        }
+        catch (SocketException)
+        {
+            _socket.Dispose();
+            throw;
+        }
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         LocalAddress = StunTransportAddress.FromEndPoint(LocalEndPoint);
     }

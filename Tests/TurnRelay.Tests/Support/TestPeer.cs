@@ -6,11 +6,12 @@ namespace Ticker.TurnRelay.Tests.Support;
 /// <summary>A UDP peer on loopback that the relay sends to.</summary>
 internal sealed class TestPeer : IDisposable
 {
-    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly Socket _socket;
 
-    public TestPeer()
+    public TestPeer(bool ipv6 = false)
     {
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _socket = new Socket(ipv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        _socket.Bind(new IPEndPoint(ipv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, 0));
         EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
     }
 
@@ -20,7 +21,7 @@ internal sealed class TestPeer : IDisposable
     {
         _socket.ReceiveTimeout = timeoutMs;
         var buffer = new byte[65536];
-        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+        EndPoint from = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         try
         {
             var n = _socket.ReceiveFrom(buffer, ref from);

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Ticker.TurnRelay.Stun;
@@ -10,16 +11,16 @@ namespace Ticker.TurnRelay.Tests.Support;
 internal sealed class TestTcpClient : IDisposable
 {
     private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly string _user;
     private readonly string _realm;
     private readonly byte[] _key = new byte[16];
     private string? _nonce;
 
-    private TestTcpClient(TcpClient tcp, string user, string password, string realm)
+    private TestTcpClient(TcpClient tcp, Stream stream, string user, string password, string realm)
     {
         _tcp = tcp;
-        _stream = tcp.GetStream();
+        _stream = stream;
         _user = user;
         _realm = realm;
         StunIntegrity.ComputeLongTermKey(user, realm, password, _key);
@@ -29,7 +30,19 @@ internal sealed class TestTcpClient : IDisposable
     {
         var tcp = new TcpClient(AddressFamily.InterNetwork);
         await tcp.ConnectAsync(server);
-        return new TestTcpClient(tcp, user, password, realm);
+        return new TestTcpClient(tcp, tcp.GetStream(), user, password, realm);
+    }
+
+    /// <summary>TURN over TLS (RFC 8656 §3.1), trusting the test's self-signed certificate.</summary>
+    public static async Task<TestTcpClient> ConnectTlsAsync(IPEndPoint server, string user, string password, string realm)
+    {
+        var tcp = new TcpClient(AddressFamily.InterNetwork);
+        await tcp.ConnectAsync(server);
+#pragma warning disable CA5359 // The test server's certificate is self-signed on purpose.
+        var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
+#pragma warning restore CA5359
+        await tls.AuthenticateAsClientAsync("localhost");
+        return new TestTcpClient(tcp, tls, user, password, realm);
     }
 
     public Task<TestResponse> AllocateAsync() =>

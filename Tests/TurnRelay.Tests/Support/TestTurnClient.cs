@@ -22,8 +22,9 @@ internal sealed class TestTurnClient : IDisposable
         _user = user;
         _realm = realm;
         StunIntegrity.ComputeLongTermKey(user, realm, password, _key);
-        Socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 5000 };
-        Socket.Bind(new IPEndPoint(localAddress ?? IPAddress.Loopback, 0));
+        Socket = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 5000 };
+        var loopback = server.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
+        Socket.Bind(new IPEndPoint(localAddress ?? loopback, 0));
         Socket.Connect(server);
     }
 

@@ -1,0 +1,21 @@
+// The hub's HTTP history API (PushHub/History/HistoryEndpoints.cs).
+
+async function getJson(url, signal) {
+  const response = await fetch(url, { headers: { accept: "application/json" }, signal });
+  if (!response.ok) {
+    throw new Error(`${url}: HTTP ${response.status}`);
+  }
+  return response.json();
+}
+
+/** The latest tick per symbol: [{id, symbol, ts, price, size, bid, ask}]. All symbols when none are named. */
+export function fetchQuotes(symbols, signal) {
+  const query = symbols && symbols.length > 0 ? `?symbols=${encodeURIComponent(symbols.join(","))}` : "";
+  return getJson(`/api/quotes${query}`, signal);
+}
+
+/** OHLCV bars: {symbol, interval, bars: [{start, open, high, low, close, volume, trades}]}. */
+export function fetchBars(symbol, interval, from, to, signal) {
+  const query = new URLSearchParams({ symbol, interval, from: from.toISOString(), to: to.toISOString() });
+  return getJson(`/api/bars?${query}`, signal);
+}

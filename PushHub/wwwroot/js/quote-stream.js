@@ -1,0 +1,223 @@
+// The client side of the WebSocket protocol at /ws (docs/protocol.md): one socket, per-symbol
+// sequence numbers, automatic reconnect with backoff, and resume from the last seq held.
+//
+// Events (EventTarget):
+//   "status"  detail {state: "connecting"|"live"|"reconnecting"|"offline", retryInMs?, attempt?}
+//   "quote"   detail {symbol, seq, fields, snapshot: bool, merged?}  fields as received
+//   "reset"   detail {symbol, seq, reason}                             a snapshot follows
+//   "problem" detail {code, message}                                    an `error` from the server
+
+const BACKOFF_FIRST_MS = 500;
+const BACKOFF_MAX_MS = 15_000;
+// The hub sends a heartbeat after 15 s (Hub:HeartbeatInterval) without traffic. After this long
+// without a word the page asks (ping) and gives the link PONG_WAIT_MS to answer before dropping it.
+const SILENCE_BEFORE_PING_MS = 20_000;
+const PONG_WAIT_MS = 15_000;
+// A connection that stayed up this long resets the backoff.
+const STABLE_AFTER_MS = 5_000;
+
+export class QuoteStream extends EventTarget {
+  #url;
+  #maxRate;
+  #socket = null;
+  #wanted = new Set();
+  #seqs = new Map();          // symbol -> last seq applied
+  #attempt = 0;
+  #retryTimer = 0;
+  #watchdog = 0;
+  #lastMessageAt = 0;
+  #pingSentAt = 0;
+  #openedAt = 0;
+  #stopped = false;
+  #nextId = 1;
+
+  constructor(url, { maxRate } = {}) {
+    super();
+    this.#url = url;
+    this.#maxRate = maxRate;
+  }
+
+  /** The last seq applied per symbol: what a reconnect resumes from. */
+  get positions() { return Object.fromEntries(this.#seqs); }
+
+  get connected() { return this.#socket?.readyState === WebSocket.OPEN; }
+
+  start() {
+    this.#stopped = false;
+    this.#connect();
+    this.#watchdog = setInterval(() => this.#checkSilence(), 5_000);
+    // Back on the network: try now instead of waiting out the backoff.
+    addEventListener("online", () => {
+      if (!this.#stopped && !this.#socket) {
+        this.#attempt = 0;
+        this.#connect();
+      }
+    });
+  }
+
+  stop() {
+    this.#stopped = true;
+    clearTimeout(this.#retryTimer);
+    clearInterval(this.#watchdog);
+    this.#socket?.close(1000, "bye");
+  }
+
+  /** Subscribes to symbols not yet subscribed. */
+  add(symbols) {
+    const fresh = symbols.filter(s => !this.#wanted.has(s));
+    fresh.forEach(s => this.#wanted.add(s));
+    if (fresh.length > 0 && this.connected) {
+      this.#subscribe(fresh, false);
+    }
+  }
+
+  remove(symbols) {
+    const gone = symbols.filter(s => this.#wanted.delete(s));
+    gone.forEach(s => this.#seqs.delete(s));
+    if (gone.length > 0 && this.connected) {
+      this.#send({ op: "unsubscribe", symbols: gone, id: this.#nextId++ });
+    }
+  }
+
+  /** Drops the socket and reconnects, resuming every symbol (used when a gap is seen). */
+  reconnectNow() {
+    this.#drop(4000, "resume");
+  }
+
+  /** Abandons the socket at once: whatever it still delivers is ignored, the reconnect is scheduled now. */
+  #drop(code, reason) {
+    const socket = this.#socket;
+    if (!socket) return;
+    this.#socket = null;
+    socket.close(code, reason);
+    this.#scheduleReconnect();
+  }
+
+  #connect() {
+    clearTimeout(this.#retryTimer);
+    this.#emitStatus(this.#attempt === 0 ? "connecting" : "reconnecting", { attempt: this.#attempt });
+    let socket;
+    try {
+      socket = new WebSocket(this.#url);
+    } catch {
+      this.#scheduleReconnect();
+      return;
+    }
+    this.#socket = socket;
+    socket.addEventListener("open", () => {
+      if (socket !== this.#socket) return;
+      this.#openedAt = this.#lastMessageAt = Date.now();
+      this.#emitStatus("live");
+      if (this.#wanted.size > 0) {
+        this.#subscribe([...this.#wanted], true);
+      }
+    });
+    socket.addEventListener("message", e => {
+      if (socket !== this.#socket) return;
+      this.#lastMessageAt = Date.now();
+      if (this.#openedAt && Date.now() - this.#openedAt > STABLE_AFTER_MS) {
+        this.#attempt = 0;
+      }
+      let message;
+      try {
+        message = JSON.parse(e.data);
+      } catch {
+        return;
+      }
+      this.#handle(message);
+    });
+    socket.addEventListener("close", () => {
+      if (socket !== this.#socket) return;
+      this.#socket = null;
+      if (!this.#stopped) {
+        this.#scheduleReconnect();
+      }
+    });
+    // An "error" is always followed by "close", which does the reconnecting.
+  }
+
+  #scheduleReconnect() {
+    const wasStable = this.#openedAt && Date.now() - this.#openedAt > STABLE_AFTER_MS;
+    this.#openedAt = 0;
+    if (wasStable) this.#attempt = 0;
+    // Exponential backoff with full jitter on the upper half, so a restarted hub is not stampeded.
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** this.#attempt);
+    const delay = this.#attempt === 0 ? 0 : Math.round(ceiling / 2 + Math.random() * ceiling / 2);
+    this.#attempt++;
+    this.#emitStatus(navigator.onLine === false ? "offline" : "reconnecting", { retryInMs: delay, attempt: this.#attempt });
+    this.#retryTimer = setTimeout(() => this.#connect(), delay);
+  }
+
+  #checkSilence() {
+    if (!this.connected) return;
+    const now = Date.now();
+    if (this.#pingSentAt > this.#lastMessageAt) {
+      if (now - this.#pingSentAt > PONG_WAIT_MS) {
+        this.#drop(4001, "no answer");
+      }
+    } else if (now - this.#lastMessageAt > SILENCE_BEFORE_PING_MS) {
+      this.#pingSentAt = now;
+      this.#send({ op: "ping", id: `keepalive-${this.#nextId++}` });
+    }
+  }
+
+  #subscribe(symbols, resuming) {
+    const message = { op: "subscribe", symbols, id: this.#nextId++ };
+    if (this.#maxRate) message.maxRate = this.#maxRate;
+    if (resuming) {
+      const resume = {};
+      for (const s of symbols) {
+        if (this.#seqs.has(s)) resume[s] = this.#seqs.get(s);
+      }
+      if (Object.keys(resume).length > 0) message.resume = resume;
+    }
+    this.#send(message);
+  }
+
+  #send(message) {
+    this.#socket?.send(JSON.stringify(message));
+  }
+
+  #handle(m) {
+    switch (m.type) {
+      case "snapshot":
+        this.#seqs.set(m.symbol, m.seq);
+        this.#emitQuote(m, true);
+        break;
+      case "delta": {
+        if (!this.#wanted.has(m.symbol)) return; // an update in flight before an unsubscribe
+        const last = this.#seqs.get(m.symbol);
+        if (last !== undefined) {
+          if (m.seq === last) return; // already applied
+          if (m.seq < last || m.seq - last > Math.max(1, m.merged ?? 1)) {
+            // Backwards, or a jump that `merged` does not explain: the protocol says reconnect
+            // and resume from what we hold.
+            this.reconnectNow();
+            return;
+          }
+        }
+        this.#seqs.set(m.symbol, m.seq);
+        this.#emitQuote(m, false);
+        break;
+      }
+      case "reset":
+        this.#seqs.delete(m.symbol);
+        this.dispatchEvent(new CustomEvent("reset", { detail: m }));
+        break;
+      case "error":
+        this.dispatchEvent(new CustomEvent("problem", { detail: m }));
+        break;
+      default:
+        break; // subscribed, unsubscribed, heartbeat, pong: liveness only
+    }
+  }
+
+  #emitQuote(m, snapshot) {
+    const { type, symbol, seq, merged, ...fields } = m;
+    this.dispatchEvent(new CustomEvent("quote", { detail: { symbol, seq, merged, fields, snapshot } }));
+  }
+
+  #emitStatus(state, extra = {}) {
+    this.dispatchEvent(new CustomEvent("status", { detail: { state, ...extra } }));
+  }
+}

@@ -10,13 +10,14 @@ export DOTNET_NOLOGO := 1
 # Debian packages the tests use: real peers (coturn), a real browser (chromium), psql.
 DEBIAN_PACKAGES := coturn chromium postgresql-client iproute2 iptables
 
-.PHONY: help deps build run test bench db-start db-stop db-psql turn import clean
+.PHONY: help deps build run test bench bench-turn db-start db-stop db-psql turn import clean
 
 help:
 	@echo "make run      run the whole service (local PostgreSQL, schema, simulated feed, hub, relay)"
 	@echo "make test     run every test against a real PostgreSQL that the run starts itself"
 	@echo "make bench    run the benchmarks; figures go to docs/benchmarks.md"
 	@echo "make turn ARGS=\"...\"   run the TURN relay standalone (coturn's option names)"
+	@echo "make bench-turn   TURN relay vs coturn CPU per datagram + hot-path allocations"
 	@echo "make import FILE=ticks.csv [ARGS=--bad-rows=skip]   import a CSV file of ticks"
 	@echo "make db-start | db-stop | db-psql   the project-local PostgreSQL"
 
@@ -55,6 +56,14 @@ test: deps build
 
 bench: deps build
 	Tests/Benchmarks/run.sh
+
+# TURN relay figures (docs/benchmarks-turn.md): CPU per relayed datagram against Debian's coturn
+# under turnutils_uclient load, then allocations on the hot path (BenchmarkDotNet).
+bench-turn: deps
+	$(DOTNET) build TurnRelay/TurnRelay.csproj -c $(CONFIG) -nologo -clp:ErrorsOnly
+	$(DOTNET) build Tests/TurnRelay.Benchmarks/TurnRelay.Benchmarks.csproj -c $(CONFIG) -nologo -clp:ErrorsOnly
+	CONFIG=$(CONFIG) Tests/TurnRelay.Benchmarks/relay-vs-coturn.sh
+	cd Tests/TurnRelay.Benchmarks && $(DOTNET) bin/$(CONFIG)/net10.0/Ticker.TurnRelay.Benchmarks.dll --filter '*' $(BENCH_ARGS)
 
 turn:
 	$(DOTNET) build TurnRelay/TurnRelay.csproj -c $(CONFIG) -nologo -clp:ErrorsOnly

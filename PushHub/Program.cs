@@ -5,6 +5,7 @@ using Ticker.PushHub.Grpc;
 using Ticker.PushHub.History;
 using Ticker.PushHub.Metrics;
 using Ticker.PushHub.Push;
+using Ticker.PushHub.Turn;
 
 if (args is [CommandLine.Import, ..])
 {
@@ -18,6 +19,7 @@ builder.AddTickerPipeline();
 builder.AddPushHub();
 builder.AddTickerGrpc();
 builder.AddPrometheusMetrics();
+builder.AddBundledTurnRelay();
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
 
@@ -29,6 +31,7 @@ app.MapHealthChecks("/healthz");
 app.MapPrometheusMetrics();
 app.MapHistoryApi();
 app.MapPushHub();
+app.MapTurnCredentials();
 app.MapTickerGrpc();
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
 await app.RunAsync();

@@ -13,7 +13,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public TestDatabase Database { get; } = new();
 
-    public Dictionary<string, string?> Settings { get; } = new() { ["Feed:Enabled"] = "false" };
+    public Dictionary<string, string?> Settings { get; } = new() { ["Feed:Enabled"] = "false", ["Turn:Enabled"] = "false" };
 
     public async Task InitializeAsync() => await Database.InitializeAsync();
 

@@ -1,0 +1,123 @@
+namespace Ticker.TurnRelay.Cli;
+
+/// <summary>coturn's option names (turnserver(1)) and what each does here. docs/turn.md lists the same.</summary>
+internal static class CoturnOptionTable
+{
+    private const CoturnOptionKind Done = CoturnOptionKind.Implemented;
+    private const CoturnOptionKind NoOp = CoturnOptionKind.NoOp;
+    private const CoturnOptionKind Warn = CoturnOptionKind.Warned;
+
+    public static IReadOnlyList<CoturnOption> All { get; } =
+    [
+        new("listening-port", 'p', 1, Done, (s, v) => s.Set("Port", CoturnSettings.Integer(v))),
+        new("tls-listening-port", '\0', 1, Done, (s, v) => s.Set("TlsPort", CoturnSettings.Integer(v))),
+        new("listening-ip", 'L', 1, Done, (s, v) => s.Append("ListeningIp", v!)),
+        new("relay-ip", 'E', 1, Done, (s, v) => s.Append("RelayIp", v!)),
+        new("external-ip", 'X', 1, Done, (s, v) => s.Append("ExternalIp", v!)),
+        new("min-port", '\0', 1, Done, (s, v) => s.Set("MinPort", CoturnSettings.Integer(v))),
+        new("max-port", '\0', 1, Done, (s, v) => s.Set("MaxPort", CoturnSettings.Integer(v))),
+        new("realm", 'r', 1, Done, (s, v) => s.Set("Realm", v)),
+        new("user", 'u', 1, Done, (s, v) => s.AddUser(v!)),
+        new("static-auth-secret", '\0', 1, Done, (s, v) => s.Set("StaticAuthSecret", v)),
+        new("allowed-peer-ip", '\0', 1, Done, (s, v) => s.AddAllowedPeer(v!)),
+        new("denied-peer-ip", '\0', 1, Done, (s, v) => s.AddDeniedPeer(v!)),
+        new("allow-loopback-peers", '\0', 0, Done, (s, _) => s.Set("AllowLoopbackPeers", "true")),
+        new("user-quota", '\0', 1, Done, (s, v) => s.Set("UserQuota", CoturnSettings.Integer(v))),
+        new("total-quota", '\0', 1, Done, (s, v) => s.Set("TotalQuota", CoturnSettings.Integer(v))),
+        new("max-bps", '\0', 1, Done, (s, v) => s.Set("MaxBps", CoturnSettings.Integer(v))),
+        new("stale-nonce", '\0', 2, Done, (s, v) => s.Set("StaleNonce", v is null ? "600" : CoturnSettings.Integer(v))),
+        new("max-allocate-lifetime", '\0', 1, Done, (s, v) => s.Set("MaxAllocateLifetime", CoturnSettings.Integer(v))),
+        new("fingerprint", 'f', 0, Done, (s, _) => s.Set("Fingerprint", "true")),
+        new("cert", '\0', 1, Done, (s, v) => s.Set("TlsCertificateFile", v)),
+        new("pkey", '\0', 1, Done, (s, v) => s.Set("TlsPrivateKeyFile", v)),
+        new("no-udp", '\0', 0, Done, (s, _) => s.Set("NoUdp", "true")),
+        new("no-tcp", '\0', 0, Done, (s, _) => s.Set("NoTcp", "true")),
+        new("no-tls", '\0', 0, Done, (s, _) => s.Set("NoTls", "true")),
+        new("no-software-attribute", '\0', 0, Done, (s, _) => s.Set("Software", string.Empty)),
+        new("log-file", 'l', 1, Done, (s, v) => s.LogFile = v),
+        new("pidfile", '\0', 1, Done, (s, v) => s.PidFile = v),
+        // Extensions of this relay (not coturn's).
+        new("legacy-channel-numbers", '\0', 0, Done, (s, _) => s.Set("LegacyChannelNumbers", "true")),
+        new("udp-receive-loops", '\0', 1, Done, (s, v) => s.Set("UdpReceiveLoops", CoturnSettings.Integer(v))),
+        new("verbose", 'v', 0, Done, (s, _) => s.Verbosity = Math.Max(s.Verbosity, 1)),
+        new("Verbose", 'V', 0, Done, (s, _) => s.Verbosity = 2),
+
+        // Accepted as no-ops: the behaviour is fixed here, or the feature does not exist.
+        new("lt-cred-mech", 'a', 0, NoOp),
+        new("use-auth-secret", '\0', 0, NoOp),
+        new("no-multicast-peers", '\0', 0, NoOp),
+        new("no-loopback-peers", '\0', 0, NoOp),
+        new("no-dtls", '\0', 0, NoOp),
+        new("no-cli", '\0', 0, NoOp),
+        new("no-stdout-log", '\0', 0, NoOp),
+        new("simple-log", '\0', 0, NoOp),
+        new("new-log-timestamp", '\0', 0, NoOp),
+        new("no-rfc5780", '\0', 0, NoOp),
+        new("no-stun-backward-compatibility", '\0', 0, NoOp),
+        new("no-tlsv1", '\0', 0, NoOp),
+        new("no-tlsv1_1", '\0', 0, NoOp),
+        new("prod", '\0', 0, NoOp),
+        new("secure-stun", '\0', 0, Warn),
+
+        // Known coturn options this relay does not implement: a warning names them.
+        new("dtls-listening-port", '\0', 1, Warn),
+        new("alt-listening-port", '\0', 1, Warn),
+        new("alt-tls-listening-port", '\0', 1, Warn),
+        new("aux-server", '\0', 1, Warn),
+        new("udp-self-balance", '\0', 0, Warn),
+        new("listening-device", 'd', 1, Warn),
+        new("relay-device", 'i', 1, Warn),
+        new("relay-threads", 'm', 1, Warn),
+        new("no-auth", 'z', 0, Warn),
+        new("server-name", '\0', 1, Warn),
+        new("oauth", '\0', 0, Warn),
+        new("userdb", 'b', 1, Warn),
+        new("psql-userdb", 'e', 1, Warn),
+        new("mysql-userdb", 'M', 1, Warn),
+        new("mongo-userdb", 'J', 1, Warn),
+        new("redis-userdb", 'N', 1, Warn),
+        new("redis-statsdb", 'O', 1, Warn),
+        new("rest-api-separator", '\0', 1, Warn),
+        new("bps-capacity", '\0', 1, Warn),
+        new("channel-lifetime", '\0', 1, Warn),
+        new("permission-lifetime", '\0', 1, Warn),
+        new("check-origin-consistency", '\0', 0, Warn),
+        new("mobility", '\0', 0, Warn),
+        new("syslog", '\0', 0, Warn),
+        new("cipher-list", '\0', 1, Warn),
+        new("ec-curve-name", '\0', 1, Warn),
+        new("dh2066", '\0', 0, Warn),
+        new("dh-file", '\0', 1, Warn),
+        new("no-tlsv1_2", '\0', 0, Warn),
+        new("CA-file", '\0', 1, Warn),
+        new("cli-ip", '\0', 1, Warn),
+        new("cli-port", '\0', 1, Warn),
+        new("cli-password", '\0', 1, Warn),
+        new("web-admin", '\0', 0, Warn),
+        new("web-admin-ip", '\0', 1, Warn),
+        new("web-admin-port", '\0', 1, Warn),
+        new("prometheus", '\0', 0, Warn),
+        new("prometheus-port", '\0', 1, Warn),
+        new("stun-only", 'S', 0, Warn),
+        new("no-stun", '\0', 0, Warn),
+        new("proc-user", '\0', 1, Warn),
+        new("proc-group", '\0', 1, Warn),
+        new("keep-address-family", 'K', 0, Warn),
+        new("allocation-default-address-family", '\0', 1, Warn),
+        new("response-origin-only-with-rfc5780", '\0', 0, Warn),
+        new("respond-http-unsupported", '\0', 0, Warn),
+        new("acme-redirect", '\0', 1, Warn),
+        new("max-allocate-timeout", '\0', 1, Warn),
+        new("log-binding", '\0', 0, Warn),
+        new("no-dynamic-ip-list", '\0', 0, Warn),
+        new("no-dynamic-realms", '\0', 0, Warn),
+        new("db", '\0', 1, Warn),
+        new("tcp-proxy-port", '\0', 1, Warn),
+        new("sock-buf-size", '\0', 1, Warn),
+    ];
+
+    public static CoturnOption? Find(string name) =>
+        name.Length == 1
+            ? All.FirstOrDefault(o => o.Short == name[0])
+            : All.FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.Ordinal));
+}

@@ -1,0 +1,8 @@
+namespace Ticker.TurnRelay.Relay;
+
+internal enum TransportKind
+{
+    Udp,
+    Tcp,
+    Tls,
+}

@@ -124,7 +124,15 @@ export class QuoteStream extends EventTarget {
       } catch {
         return;
       }
-      this.#handle(message);
+      // With ?batch=1 a frame may carry several messages, in order, as an array.
+      if (Array.isArray(message)) {
+        for (const m of message) {
+          if (socket !== this.#socket) return; // a gap in the batch dropped this socket
+          this.#handle(m);
+        }
+      } else {
+        this.#handle(message);
+      }
     });
     socket.addEventListener("close", () => {
       if (socket !== this.#socket) return;

@@ -8,6 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
 # Debian packages the tests use: real peers (coturn), a real browser (chromium), psql.
+# Node.js and npm (the dashboard's build) are installed only when npm is missing altogether.
 DEBIAN_PACKAGES := coturn chromium postgresql-client iproute2 iptables
 
 .PHONY: help deps build run test bench bench-turn db-start db-stop db-psql turn import clean
@@ -25,6 +26,7 @@ help:
 deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \

@@ -19,7 +19,6 @@ internal sealed class NotifyTickSource(NpgsqlDataSource dataSource, IngestMetric
 {
     private const int PageSize = 10_000;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
     // Every transaction below _horizon has been handed out, and of those above it every row up to
     // (_cursorXid, _cursorId): a catch-up cut short by a lost connection resumes after that row.
@@ -29,39 +28,10 @@ internal sealed class NotifyTickSource(NpgsqlDataSource dataSource, IngestMetric
 
     public string Name => "notify";
 
-    public async IAsyncEnumerable<SourceEvent> ReadAsync(TransactionSnapshot snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<SourceEvent> ReadAsync(TransactionSnapshot snapshot, CancellationToken cancellationToken)
     {
         _horizon = snapshot.Xmin;
-        var backoff = TimeSpan.FromMilliseconds(100);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            await using var events = ReadOnceAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-            while (true)
-            {
-                bool more;
-                try
-                {
-                    more = await events.MoveNextAsync();
-                }
-                catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
-                {
-                    IngestLog.SourceLost(logger, e, Name, backoff);
-                    metrics.Reconnects.Add(1);
-                    break;
-                }
-
-                if (!more)
-                {
-                    break;
-                }
-
-                backoff = TimeSpan.FromMilliseconds(100);
-                yield return events.Current;
-            }
-
-            await Task.Delay(backoff, clock, cancellationToken);
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-        }
+        return Reconnecting.ReadAsync(ReadOnceAsync, Name, metrics, logger, cancellationToken);
     }
 
     public void Acknowledge(ulong position)

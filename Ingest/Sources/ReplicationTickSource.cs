@@ -19,7 +19,6 @@ namespace Ticker.Ingest.Sources;
 internal sealed class ReplicationTickSource(string connectionString, IngestOptions options, IngestMetrics metrics, ILogger logger)
     : ITickSource
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
     // Commit record of the last transaction handed out, its end, and the end of the last one the
     // pipeline acknowledged. Consecutive commit records can abut, so "already handed out" is judged
@@ -48,39 +47,8 @@ internal sealed class ReplicationTickSource(string connectionString, IngestOptio
         }
     }
 
-    public async IAsyncEnumerable<SourceEvent> ReadAsync(TransactionSnapshot snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var backoff = TimeSpan.FromMilliseconds(100);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            await using var events = ReadOnceAsync(snapshot, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            while (true)
-            {
-                bool more;
-                try
-                {
-                    more = await events.MoveNextAsync();
-                }
-                catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
-                {
-                    IngestLog.SourceLost(logger, e, Name, backoff);
-                    metrics.Reconnects.Add(1);
-                    break;
-                }
-
-                if (!more)
-                {
-                    break;
-                }
-
-                backoff = TimeSpan.FromMilliseconds(100);
-                yield return events.Current;
-            }
-
-            await Task.Delay(backoff, cancellationToken);
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-        }
-    }
+    public IAsyncEnumerable<SourceEvent> ReadAsync(TransactionSnapshot snapshot, CancellationToken cancellationToken) =>
+        Reconnecting.ReadAsync(ct => ReadOnceAsync(snapshot, ct), Name, metrics, logger, cancellationToken);
 
     public void Acknowledge(ulong position)
     {

@@ -68,6 +68,18 @@ is_running() {
   [ -f "$data/PG_VERSION" ] && as_owner "$bin/pg_ctl" status -D "$data" >/dev/null 2>&1
 }
 
+# A cluster that is starting up or shutting down refuses connections for a moment: wait until it
+# accepts them, or until it has stopped (then the caller starts it).
+wait_ready() {
+  local i
+  for i in $(seq 1 120); do
+    as_owner "$bin/pg_isready" -q -h "$sock" -p "$(cat "$dir/port")" && return 0
+    is_running || return 1
+    sleep 0.5
+  done
+  return 1
+}
+
 init_cluster() {
   say "creating a new cluster in $data"
   mkdir -p "$dir" "$sock"
@@ -103,7 +115,7 @@ start() {
   exec 9>"$dir/.lock"
   flock 9  # two runs starting at once: one initialises and starts, the other then reuses
   [ -f "$data/PG_VERSION" ] || init_cluster
-  if is_running; then
+  if is_running && wait_ready; then
     say "reusing the running cluster on port $(cat "$dir/port")"
   else
     say "starting PostgreSQL on 127.0.0.1:$(cat "$dir/port") (log: $log)"

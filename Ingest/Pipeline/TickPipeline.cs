@@ -28,6 +28,7 @@ public sealed class TickPipeline : IHostedService, IDisposable
     private TransactionSnapshot? _snapshot;
     private IDisposable? _connection;
     private Task _slotMonitor = Task.CompletedTask;
+    private int _disposed;
 
     public TickPipeline(NpgsqlDataSource dataSource, string connectionString, IngestOptions options, IngestMetrics metrics, ILoggerFactory loggers)
     {
@@ -84,6 +85,12 @@ public sealed class TickPipeline : IHostedService, IDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host that is torn down may dispose its singletons before it stops them.
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         _connection?.Dispose();
         await _slotMonitor.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -125,6 +132,12 @@ public sealed class TickPipeline : IHostedService, IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
         _connection?.Dispose();
         _stopping.Dispose();
     }

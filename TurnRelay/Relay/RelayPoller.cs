@@ -17,6 +17,7 @@ namespace Ticker.TurnRelay.Relay;
 internal sealed class RelayPoller : IDisposable
 {
     private const int MaxEvents = 256;
+    private int _disposed;
     private readonly int _epoll;
     private readonly ConcurrentDictionary<int, IPollable> _allocations = new();
     private readonly Thread _thread;
@@ -106,6 +107,12 @@ internal sealed class RelayPoller : IDisposable
 
     public void Dispose()
     {
+        // A host may stop the relay twice (StopAsync, then disposal): the second time is a no-op.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _thread.Join(TimeSpan.FromSeconds(2));
         Close(_epoll);

@@ -10,7 +10,9 @@ namespace Ticker.TurnRelay.Benchmarks;
 /// <summary>
 /// The relay hot path per datagram, with real loopback sockets: a client's ChannelData or Send
 /// indication arriving at the UDP listener and leaving the relay socket, and a peer's datagram
-/// leaving as ChannelData or a Data indication. Allocated bytes must be 0.
+/// leaving as ChannelData or a Data indication. Allocated bytes must be 0. Each operation also
+/// receives the relayed datagram at its destination, so no socket queue overflows (the kernel's
+/// back-pressure would otherwise surface as exceptions that have nothing to do with the relay).
 /// </summary>
 [MemoryDiagnoser]
 public class RelayPathBenchmarks
@@ -58,18 +60,33 @@ public class RelayPathBenchmarks
     }
 
     [Benchmark]
-    public void ClientChannelDataToPeer() => _listener.Process(_channelData, _clientAddress);
+    public int ClientChannelDataToPeer()
+    {
+        _listener.Process(_channelData, _clientAddress);
+        return _peerSink.Receive(_drainBuffer);
+    }
 
     [Benchmark]
-    public void ClientSendIndicationToPeer() => _listener.Process(_sendIndication.AsSpan(0, _sendIndicationLength), _clientAddress);
+    public int ClientSendIndicationToPeer()
+    {
+        _listener.Process(_sendIndication.AsSpan(0, _sendIndicationLength), _clientAddress);
+        return _peerSink.Receive(_drainBuffer);
+    }
 
     [Benchmark]
-    public void PeerDatagramToClientAsChannelData() => _allocation.OnPeerDatagram(_peerBuffer, 200, _boundPeerAddress);
+    public int PeerDatagramToClientAsChannelData()
+    {
+        _allocation.OnPeerDatagram(_peerBuffer, 200, _boundPeerAddress);
+        return _clientSink.Receive(_drainBuffer);
+    }
 
     [Benchmark]
-    public void PeerDatagramToClientAsDataIndication() => _allocation.OnPeerDatagram(_peerBuffer, 200, _otherPeerAddress);
+    public int PeerDatagramToClientAsDataIndication()
+    {
+        _allocation.OnPeerDatagram(_peerBuffer, 200, _otherPeerAddress);
+        return _clientSink.Receive(_drainBuffer);
+    }
 
-    [IterationCleanup]
     public void Drain()
     {
         while (_clientSink.Available > 0)
@@ -93,7 +110,7 @@ public class RelayPathBenchmarks
 
     private static Socket Bind()
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 1000 };
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return socket;
     }

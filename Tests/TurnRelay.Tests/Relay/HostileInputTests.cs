@@ -157,6 +157,20 @@ public sealed class HostileInputTests
         }
     }
 
+    [Theory]
+    [InlineData("{0}{1}{Method}")]
+    [InlineData("%s%n%x' OR '1'='1")]
+    [InlineData("\u202e\r\nfake log line")]
+    public async Task Allocate_HostileUsername_IsRefusedAndServerKeepsServing(string username)
+    {
+        await using var server = await TestServer.StartAsync();
+        using var attacker = server.Client(username, "x");
+        using var legit = server.Client();
+
+        Assert.Equal(StunErrorCode.Unauthorized, attacker.Allocate().ErrorCode);
+        Assert.True(legit.Allocate().IsSuccess);
+    }
+
     /// <summary>Random bytes, truncations, bit flips, length-field edits or random appends of a template.</summary>
     internal static byte[] Mutate(Random random, byte[] template, int round)
     {

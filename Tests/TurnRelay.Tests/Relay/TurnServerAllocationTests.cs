@@ -317,6 +317,32 @@ public sealed class TurnServerAllocationTests
         Assert.Equal(client.Socket.LocalEndPoint, response.XorAddress(StunAttributeType.XorMappedAddress)!.Value.ToIPEndPoint());
     }
 
+    [Fact]
+    public async Task Allocate_MessageIntegritySha256_IsVerifiedAndAnsweredInKind()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = server.Client();
+        var challenge = client.Request(StunMethod.Allocate, (ref StunMessageBuilder b) => b.AddUInt32(StunAttributeType.RequestedTransport, 17u << 24), authenticate: false);
+        var key = new byte[16];
+        StunIntegrity.ComputeLongTermKey(TestServer.User, TestServer.Realm, TestServer.Password, key);
+        var buffer = new byte[512];
+        var builder = new StunMessageBuilder(buffer, StunMethod.Allocate, StunClass.Request, new byte[] { 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2 });
+        builder.AddUInt32(StunAttributeType.RequestedTransport, 17u << 24);
+        builder.AddString(StunAttributeType.Username, TestServer.User);
+        builder.AddString(StunAttributeType.Realm, TestServer.Realm);
+        builder.AddString(StunAttributeType.Nonce, challenge.Nonce!);
+        builder.AddMessageIntegritySha256(key);
+        builder.AddFingerprint();
+
+        var raw = client.SendRaw(builder.Written)!;
+
+        Assert.Equal(StunParseResult.Ok, StunMessageReader.TryParse(raw, out var response));
+        Assert.Equal(StunClass.SuccessResponse, response.Class);
+        Assert.True(response.MessageIntegritySha256Offset > 0);
+        Assert.True(response.MessageIntegrityOffset < 0);
+        Assert.True(StunIntegrity.VerifySha256(response, key));
+    }
+
     internal static byte[] GetAttribute(byte[] raw, ushort type)
     {
         Assert.Equal(StunParseResult.Ok, StunMessageReader.TryParse(raw, out var message));

@@ -58,8 +58,9 @@ test: deps build
 
 bench: deps build
 	Tests/Benchmarks/run.sh
+	$(MAKE) bench-turn
 
-# TURN relay figures (docs/benchmarks-turn.md): CPU per relayed datagram against Debian's coturn
+# TURN relay figures (docs/benchmarks.md, section TURN relay): CPU per relayed datagram against Debian's coturn
 # under turnutils_uclient load, then allocations on the hot path (BenchmarkDotNet).
 bench-turn: deps
 	$(DOTNET) build TurnRelay/TurnRelay.csproj -c $(CONFIG) -nologo -clp:ErrorsOnly

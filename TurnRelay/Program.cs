@@ -18,7 +18,7 @@ internal static class Program
 
         // Relay work per datagram is short and never blocks, so run socket continuations on the epoll
         // thread instead of hopping to the thread pool: about half the CPU per relayed datagram
-        // (docs/benchmarks-turn.md). Must be set before the first socket exists; an explicit value wins.
+        // (docs/benchmarks.md, section TURN relay). Must be set before the first socket exists; an explicit value wins.
         const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
         if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
         {

@@ -49,7 +49,7 @@ internal sealed class UdpListener : IRequestSource, IDisposable
     /// <summary>
     /// Runs <paramref name="loops"/> dedicated receive threads. A blocking recvfrom per datagram costs
     /// less CPU than the async engine's epoll wake-up plus a second recvfrom that finds nothing
-    /// (docs/benchmarks-turn.md); disposing the socket ends the threads.
+    /// (docs/benchmarks.md, section TURN relay); disposing the socket ends the threads.
     /// </summary>
     public Task RunAsync(int loops, CancellationToken cancellationToken)
     {

@@ -1,23 +1,39 @@
-using Microsoft.Extensions.Options;
+using System.Diagnostics;
+using Ticker.Testing;
 
 namespace Ticker.PushHub.Tests;
 
-/// <summary>A bad setting stops the hub at start with a message that names the setting.</summary>
-public sealed class ConfigurationTests
+/// <summary>
+/// A bad setting stops the hub at start with a message that names the setting — checked as a user
+/// meets it: the real executable, started with the setting on its command line.
+/// </summary>
+public sealed class ConfigurationTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
     [Theory]
     [InlineData("ConnectionStrings:Ticker", "", "ConnectionStrings:Ticker is not set")]
     [InlineData("ConnectionStrings:Ticker", "Hots=nowhere", "ConnectionStrings:Ticker is not a valid PostgreSQL connection string")]
     [InlineData("Feed:Symbols", "0", "Feed:Symbols must be between 1 and 100000.")]
     [InlineData("Feed:TicksPerSecond", "-5", "Feed:TicksPerSecond must be between 1 and 1000000.")]
-    public async Task Start_BadSetting_FailsNamingIt(string key, string value, string message)
+    [InlineData("Ingest:Source", "carrier-pigeon", "Ingest:Source must be auto, replication or notify.")]
+    [InlineData("Hub:MaxMessageBytes", "1", "Hub:MaxMessageBytes must be between 256 and 1048576.")]
+    public async Task Start_BadSetting_ExitsNamingIt(string key, string value, string message)
     {
-        await using var hub = new HubFactory();
-        await hub.InitializeAsync();
-        hub.Settings[key] = value;
+        var hub = Path.Combine(AppContext.BaseDirectory, "Ticker.PushHub.dll");
+        var start = new ProcessStartInfo("dotnet", [hub, "--urls", "http://127.0.0.1:0", "--Turn:Enabled=false", "--Feed:Enabled=false", $"--{key}={value}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ConnectionStrings__Ticker"] = key.StartsWith("ConnectionStrings", StringComparison.Ordinal) ? null : database.ConnectionString;
+        start.Environment["Ingest__SlotName"] = database.Name;
 
-        var error = Assert.ThrowsAny<OptionsValidationException>(() => hub.CreateClient());
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(patience.Token);
 
-        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains(message, await output + await errors, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using Microsoft.Extensions.Hosting;
@@ -41,7 +42,7 @@ public sealed class TickPipeline : IHostedService, IDisposable
         Book = new QuoteBook(new TradingSession(options.SessionStartUtc));
         Replays = new ReplayBuffer(options.ReplayDepth);
         metrics.SymbolsTracked = () => Book.Count;
-        _updates = Observable.Create<QuoteUpdate>(RunAsync).Publish();
+        _updates = Observable.Create<QuoteUpdate>(Connect).Publish();
     }
 
     /// <summary>Every symbol's current quote.</summary>
@@ -100,24 +101,27 @@ public sealed class TickPipeline : IHostedService, IDisposable
         }
     }
 
-    private async Task RunAsync(IObserver<QuoteUpdate> observer, CancellationToken cancellationToken)
+    /// <summary>
+    /// One subscription to the change source, shared: updates go to the subscribers, commits to the
+    /// acknowledgement. Rx delivers each change to every observer before the next one, so a commit is
+    /// acknowledged only after all its ticks' updates have been handed on.
+    /// </summary>
+    private CompositeDisposable Connect(IObserver<QuoteUpdate> observer)
+    {
+        var changes = Observable.Create<SourceEvent>(PumpAsync).Publish();
+        return new CompositeDisposable(
+            changes.ToQuoteUpdates(Book, _snapshot!).Do(Record).Subscribe(observer),
+            changes.Where(change => change.Kind == SourceEventKind.Commit).Subscribe(commit => _source!.Acknowledge(commit.Position)),
+            changes.Connect());
+    }
+
+    private async Task PumpAsync(IObserver<SourceEvent> observer, CancellationToken cancellationToken)
     {
         try
         {
             await foreach (var change in _source!.ReadAsync(_snapshot!, cancellationToken))
             {
-                if (change.Kind == SourceEventKind.Commit)
-                {
-                    _source.Acknowledge(change.Position);
-                }
-                else if (!_snapshot!.Sees(change.Xid))
-                {
-                    var update = Book.Apply(change.Tick, change.CommitTime);
-                    Replays.Add(update);
-                    _metrics.Ticks.Add(1);
-                    observer.OnNext(update);
-                    _metrics.Latency.Record((_metrics.Clock.GetUtcNow() - change.CommitTime).TotalMilliseconds);
-                }
+                observer.OnNext(change);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -128,6 +132,13 @@ public sealed class TickPipeline : IHostedService, IDisposable
             IngestLog.PipelineFailed(_logger, e);
             observer.OnError(e);
         }
+    }
+
+    private void Record(QuoteUpdate update)
+    {
+        Replays.Add(update);
+        _metrics.Ticks.Add(1);
+        _metrics.Latency.Record((_metrics.Clock.GetUtcNow() - update.CommitTime).TotalMilliseconds);
     }
 
     public void Dispose()

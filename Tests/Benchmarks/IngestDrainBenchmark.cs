@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using System.Reactive.Linq;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -76,24 +77,28 @@ internal static class IngestDrainBenchmark
         var nothingSeen = new TransactionSnapshot(1, 1, new HashSet<long>());
         var end = NpgsqlTypes.NpgsqlLogSequenceNumber.Parse(endLsn);
         long updates = 0;
-        using var cancel = new CancellationTokenSource();
-        var stopwatch = Stopwatch.StartNew();
-        await foreach (var change in source.ReadAsync(nothingSeen, cancel.Token))
+        var done = new TaskCompletionSource();
+        // The same query TickPipeline runs: one shared change stream, updates, then acknowledgements.
+        var changes = Observable.Create<SourceEvent>(async (observer, ct) =>
         {
-            if (change.Kind == SourceEventKind.Tick)
+            await foreach (var change in source.ReadAsync(nothingSeen, ct))
             {
-                var update = book.Apply(change.Tick, change.CommitTime);
-                replays.Add(update);
-                updates++;
+                observer.OnNext(change);
             }
-            else
-            {
-                source.Acknowledge(change.Position);
-                if (updates >= Rows || change.Position >= (ulong)end)
-                {
-                    break;
-                }
-            }
+        }).Publish();
+        var stopwatch = Stopwatch.StartNew();
+        using (changes.ToQuoteUpdates(book, nothingSeen).Do(replays.Add).Subscribe(_ => updates++))
+        using (changes.Where(c => c.Kind == SourceEventKind.Commit).Subscribe(commit =>
+               {
+                   source.Acknowledge(commit.Position);
+                   if (updates >= Rows || commit.Position >= (ulong)end)
+                   {
+                       done.TrySetResult();
+                   }
+               }))
+        using (changes.Connect())
+        {
+            await done.Task;
         }
 
         stopwatch.Stop();

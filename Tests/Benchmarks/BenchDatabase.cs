@@ -45,11 +45,18 @@ internal sealed class BenchDatabase : IAsyncDisposable
     }
 
     /// <summary>Runs psql against this database (the reference client the figures are compared with).</summary>
-    public async Task<TimeSpan> PsqlAsync(string command)
+    public Task<TimeSpan> PsqlAsync(string command) =>
+        RunClientAsync("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", command]);
+
+    /// <summary>Runs a PostgreSQL client program against this database; returns how long it took.</summary>
+    public async Task<TimeSpan> RunClientAsync(string program, IEnumerable<string> args)
     {
         var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
-        var psi = new ProcessStartInfo("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", builder.Host!, "-p", builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-U", builder.Username!, "-d", Name, "-c", command]) { RedirectStandardError = true };
+        var psi = new ProcessStartInfo(program,
+            ["-h", builder.Host!, "-p", builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", builder.Username!, "-d", Name, .. args])
+        {
+            RedirectStandardError = true,
+        };
         var stopwatch = Stopwatch.StartNew();
         using var process = Process.Start(psi)!;
         var errors = await process.StandardError.ReadToEndAsync();
@@ -57,7 +64,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
         stopwatch.Stop();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"psql failed: {errors}");
+            throw new InvalidOperationException($"{Path.GetFileName(program)} failed: {errors}");
         }
 
         return stopwatch.Elapsed;

@@ -112,24 +112,12 @@ internal static class IngestDrainBenchmark
 
     private static async Task<double> RecvLogicalAsync(BenchDatabase database, string endLsn, string slot)
     {
-        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString);
-        var psi = new ProcessStartInfo(PgBin("pg_recvlogical"),
+        var elapsed = await database.RunClientAsync(PgBin("pg_recvlogical"),
         [
-            "-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, "-d", database.Name,
             "--slot", slot, "--start", "--no-loop", "-E", endLsn, "-f", "/dev/null",
             "-o", "proto_version=1", "-o", "publication_names=ticker_ticks", "-o", "binary=true",
-        ]) { RedirectStandardError = true };
-        var stopwatch = Stopwatch.StartNew();
-        using var process = Process.Start(psi)!;
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        stopwatch.Stop();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"pg_recvlogical failed: {errors}");
-        }
-
-        return Rows / stopwatch.Elapsed.TotalSeconds;
+        ]);
+        return Rows / elapsed.TotalSeconds;
     }
 
     internal static string PgBin(string program)

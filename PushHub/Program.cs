@@ -6,6 +6,7 @@ using Ticker.PushHub.History;
 using Ticker.PushHub.Metrics;
 using Ticker.PushHub.Push;
 using Ticker.PushHub.Turn;
+using Ticker.PushHub.WebRtc;
 
 if (args is [CommandLine.Import, ..])
 {
@@ -20,6 +21,7 @@ builder.AddPushHub();
 builder.AddTickerGrpc();
 builder.AddPrometheusMetrics();
 builder.AddBundledTurnRelay();
+builder.AddWebRtc();
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
 

@@ -13,6 +13,35 @@ internal static class QuoteJson
         WriteQuote(w, quote, QuoteFields.All);
     });
 
+    /// <summary>What a data channel carries: the symbol's whole current quote, so a lost message is superseded by the next.</summary>
+    public static byte[] FullQuote(Quote quote) => Write(w =>
+    {
+        w.WriteString("type", "quote");
+        WriteQuote(w, quote, QuoteFields.All);
+    });
+
+    public static byte[] RtcAnswer(string sdp, JsonElement? id) => Write(w =>
+    {
+        w.WriteString("type", "rtc-answer");
+        w.WriteString("sdp", sdp);
+        WriteId(w, id);
+    });
+
+    /// <summary><c>rtc-open</c> (with the channel's label) or <c>rtc-closed</c> (with the reason).</summary>
+    public static byte[] RtcState(string type, string? label, string? reason) => Write(w =>
+    {
+        w.WriteString("type", type);
+        if (label is not null)
+        {
+            w.WriteString("label", label);
+        }
+
+        if (reason is not null)
+        {
+            w.WriteString("reason", reason);
+        }
+    });
+
     /// <summary>A delta with the <paramref name="changed"/> fields; <c>merged</c> only when more than one update went into it.</summary>
     public static byte[] Delta(Quote quote, QuoteFields changed, int merged) => Write(w =>
     {

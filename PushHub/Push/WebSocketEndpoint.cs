@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
+using Ticker.PushHub.WebRtc;
 
 namespace Ticker.PushHub.Push;
 
 /// <summary><c>/ws</c>: the WebSocket protocol of docs/protocol.md, with a cap on connections per client address.</summary>
 internal sealed class WebSocketEndpoint(
-    SubscriptionManager subscriptions, IOptions<HubOptions> options, PushMetrics metrics, TimeProvider clock, ILogger<WebSocketEndpoint> logger)
+    SubscriptionManager subscriptions, IOptions<HubOptions> options, PushMetrics metrics, TimeProvider clock, ILogger<WebSocketEndpoint> logger,
+    IServiceProvider services)
 {
     private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
 
@@ -33,7 +35,8 @@ internal sealed class WebSocketEndpoint(
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             var batch = context.Request.Query["batch"] == "1";
-            await new WebSocketSession(socket, subscriptions, options.Value, metrics, clock, logger, batch).RunAsync(context.RequestAborted);
+            var rtc = services.GetService<WebRtcServer>();
+            await new WebSocketSession(socket, subscriptions, options.Value, metrics, clock, logger, batch, rtc).RunAsync(context.RequestAborted);
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using Ticker.Ingest.Pipeline;
+using Ticker.PushHub.WebRtc;
 
 namespace Ticker.PushHub.Push;
 
@@ -8,9 +9,12 @@ namespace Ticker.PushHub.Push;
 /// One WebSocket client: a reader that parses commands, and a writer that drains the client's
 /// <see cref="SubscriberQueue"/>. Only the writer sends, so a stalled client blocks only itself; if
 /// one message cannot be delivered within <see cref="HubOptions.StallTimeout"/> the client is cut off.
+/// The socket is also the signaling channel of a WebRTC session: while its data channel is open,
+/// updates go over it as full quotes (a lost one is superseded by the next), the rest stays here.
 /// </summary>
-internal sealed class WebSocketSession(
-    WebSocket socket, SubscriptionManager subscriptions, HubOptions options, PushMetrics metrics, TimeProvider clock, ILogger logger, bool batch)
+internal sealed partial class WebSocketSession(
+    WebSocket socket, SubscriptionManager subscriptions, HubOptions options, PushMetrics metrics, TimeProvider clock, ILogger logger, bool batch,
+    WebRtcServer? rtc = null) : IPeerSessionOwner
 {
     // With ?batch=1 the messages of one drain go out as one frame holding a JSON array: far fewer
     // frames (and system calls on both ends) when a client subscribes to many busy symbols.
@@ -37,6 +41,7 @@ internal sealed class WebSocketSession(
         }
         finally
         {
+            Interlocked.Exchange(ref _peer, null)?.End("the signaling WebSocket closed");
             subscriptions.Forget(_queue);
             metrics.Connections.Add(-1);
         }
@@ -140,8 +145,8 @@ internal sealed class WebSocketSession(
             case ClientCommand.Ping:
                 Reply(QuoteJson.Pong(command.Id, clock.GetUtcNow()));
                 break;
-            case ClientCommand.RtcOffer:
-                Reply(QuoteJson.Error("not-supported", "WebRTC data channels are not available on this hub yet", command.Id));
+            case ClientCommand.RtcOffer offer:
+                Answer(offer);
                 break;
             case ClientCommand.Invalid invalid:
                 Reply(QuoteJson.Error(invalid.Code, invalid.Message, invalid.Id));
@@ -210,6 +215,16 @@ internal sealed class WebSocketSession(
         var frame = batch && messages.Count > 1 ? new ArrayBufferWriter<byte>(4096) : null;
         foreach (var message in messages)
         {
+            if (message is Outgoing.Delta delta)
+            {
+                metrics.MergedUpdates.Add(delta.Merged - 1);
+                if (TrySendOverChannel(delta))
+                {
+                    metrics.Latency.Record((clock.GetUtcNow() - delta.Latest.Update.CommitTime).TotalMilliseconds);
+                    continue;
+                }
+            }
+
             var json = Encode(message);
             if (frame is null)
             {
@@ -232,10 +247,9 @@ internal sealed class WebSocketSession(
                 frame.Write(json);
             }
 
-            if (message is Outgoing.Delta delta)
+            if (message is Outgoing.Delta sent)
             {
-                metrics.MergedUpdates.Add(delta.Merged - 1);
-                metrics.Latency.Record((clock.GetUtcNow() - delta.Latest.Update.CommitTime).TotalMilliseconds);
+                metrics.Latency.Record((clock.GetUtcNow() - sent.Latest.Update.CommitTime).TotalMilliseconds);
             }
         }
 
@@ -250,8 +264,10 @@ internal sealed class WebSocketSession(
         return sent;
     }
 
-    private static byte[] Encode(Outgoing message) => message switch
+    private byte[] Encode(Outgoing message) => message switch
     {
+        // After quotes went over the data channel (any may be lost), the WebSocket's next update of the symbol is its full quote.
+        Outgoing.Delta delta when _sentOverChannel.Remove(delta.Latest.Symbol) => QuoteJson.FullQuote(delta.Latest.Update.Quote),
         Outgoing.Delta { IsShared: true } shared => shared.Latest.DeltaJson,
         Outgoing.Delta delta => QuoteJson.Delta(delta.Latest.Update.Quote, delta.Changed, delta.Merged),
         Outgoing.Snapshot snapshot => QuoteJson.Snapshot(snapshot.Quote),

@@ -78,6 +78,8 @@ public class DashboardHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Urls", "http://127.0.0.1:0"); // one HTTP/1.1 port of its own; no gRPC port
         builder.UseSetting("Feed:Enabled", SimulatedFeed ? "true" : "false");
         builder.UseSetting("Turn:Enabled", "false"); // the relay has tests of its own; keep 3478 free
+        builder.UseSetting("WebRtc:Port", "0");
+        builder.UseSetting("WebRtc:ListenAddress", "127.0.0.1");
         builder.UseSetting("Feed:Symbols", "20");
         builder.UseSetting("Feed:TicksPerSecond", "100");
     }

@@ -19,7 +19,7 @@ public sealed class ConfigurationTests(TestDatabase database) : IClassFixture<Te
     public async Task Start_BadSetting_ExitsNamingIt(string key, string value, string message)
     {
         var hub = Path.Combine(AppContext.BaseDirectory, "Ticker.PushHub.dll");
-        var start = new ProcessStartInfo("dotnet", [hub, "--urls", "http://127.0.0.1:0", "--Turn:Enabled=false", "--Feed:Enabled=false", $"--{key}={value}"])
+        var start = new ProcessStartInfo("dotnet", [hub, "--urls", "http://127.0.0.1:0", "--Turn:Enabled=false", "--WebRtc:Port=0", "--Feed:Enabled=false", $"--{key}={value}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

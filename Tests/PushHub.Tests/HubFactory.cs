@@ -13,7 +13,13 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public TestDatabase Database { get; } = new();
 
-    public Dictionary<string, string?> Settings { get; } = new() { ["Feed:Enabled"] = "false", ["Turn:Enabled"] = "false" };
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Feed:Enabled"] = "false",
+        ["Turn:Enabled"] = "false",
+        ["WebRtc:Port"] = "0", // a free UDP port of its own: test classes run side by side
+        ["WebRtc:ListenAddress"] = "127.0.0.1",
+    };
 
     public async Task InitializeAsync() => await Database.InitializeAsync();
 

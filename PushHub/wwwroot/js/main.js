@@ -5,14 +5,20 @@ import { direction, formatChange, formatPercent, formatPrice } from "./format.js
 import { PriceChart, RANGES } from "./price-chart.js";
 import { QuoteStream } from "./quote-stream.js";
 import { QuoteTable } from "./quote-table.js";
+import { RtcLink } from "./rtc-link.js";
 import { DEFAULT_SIZE, Watchlist, isValidSymbol, normalizeSymbol } from "./watchlist.js";
 
 const $ = id => document.getElementById(id);
 const RANGE_KEY = "ticker.range.v1";
+const TRANSPORT_KEY = "ticker.transport.v1";
+const TRANSPORTS = ["websocket", "webrtc", "relay"];
 // Per symbol, more updates per second than a person can read are merged by the hub.
 const MAX_RATE = 20;
 
-const debug = window.tickerDebug = { barsLoaded: 0, updates: 0, lastDelayMs: null, status: "connecting" };
+const debug = window.tickerDebug = {
+  barsLoaded: 0, updates: 0, lastDelayMs: null, status: "connecting",
+  transport: "websocket", rtcState: "closed", rtcReason: null, lastVia: null, via: { websocket: 0, webrtc: 0 },
+};
 
 const watchlist = new Watchlist();
 const table = new QuoteTable($("quote-rows"), $("empty"));
@@ -21,6 +27,12 @@ const chart = new PriceChart($("chart"), $("legend"), $("chart-note"));
 const wsUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws?batch=1`;
 const stream = new QuoteStream(wsUrl, { maxRate: MAX_RATE });
 debug.positions = () => stream.positions;
+const link = new RtcLink(stream);
+debug.candidateType = () => link.localCandidateType();
+debug.closeChannel = () => link.closeChannel();
+debug.reopenChannel = () => link.reopenChannel();
+let transport = new URLSearchParams(location.search).get("transport") ?? localStorage.getItem(TRANSPORT_KEY);
+if (!TRANSPORTS.includes(transport)) transport = "websocket";
 let range = localStorage.getItem(RANGE_KEY);
 if (!Object.hasOwn(RANGES, range ?? "")) range = "1h";
 let selected = null;
@@ -65,6 +77,58 @@ function showDelay() {
 }
 setInterval(showDelay, 250);
 
+// ---- transport: WebSocket, or a WebRTC data channel (direct or through the relay) ---------
+
+const VIA_TEXT = { websocket: "WebSocket", webrtc: "WebRTC" };
+const RTC_TEXT = { negotiating: "connecting…", open: "open", closed: "closed", failed: "failed" };
+
+function showTransport() {
+  debug.transport = transport;
+  for (const button of $("transport").querySelectorAll("button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.transport === transport));
+  }
+  showVia();
+}
+
+function showVia() {
+  const via = $("via");
+  const path = VIA_TEXT[debug.lastVia ?? "websocket"];
+  via.textContent = transport === "websocket" ? path : `${path} · channel ${RTC_TEXT[debug.rtcState] ?? debug.rtcState}`;
+  via.title = debug.rtcReason ?? "";
+  via.dataset.level = transport === "websocket" || debug.rtcState === "open" ? "good" : debug.rtcState === "failed" ? "poor" : "fair";
+}
+
+function useTransport(next) {
+  transport = next;
+  localStorage.setItem(TRANSPORT_KEY, next);
+  latestDelay = null;
+  if (next === "websocket") {
+    link.close();
+  } else if (stream.connected) {
+    link.open(next === "relay" ? "relay" : "direct").catch(error => console.warn(error));
+  }
+  showTransport();
+}
+
+link.addEventListener("state", ({ detail: { state, reason } }) => {
+  debug.rtcState = state;
+  debug.rtcReason = reason ?? null;
+  if (state !== "open" && reason) console.info(`data channel ${state}: ${reason}`);
+  showVia();
+});
+
+// A new WebSocket is a new signaling channel: the hub ended the old session with the old socket.
+stream.addEventListener("status", ({ detail: { state } }) => {
+  if (state === "live" && transport !== "websocket") {
+    link.open(transport === "relay" ? "relay" : "direct").catch(error => console.warn(error));
+  }
+});
+
+$("transport").addEventListener("click", e => {
+  const button = e.target.closest("button[data-transport]");
+  if (button && button.dataset.transport !== transport) useTransport(button.dataset.transport);
+});
+
 // ---- chart header ---------------------------------------------------------------------------
 
 function showChartQuote() {
@@ -96,11 +160,16 @@ function showRange() {
 
 stream.addEventListener("status", e => showStatus(e.detail));
 
-stream.addEventListener("quote", ({ detail: { symbol, fields, snapshot } }) => {
+stream.addEventListener("quote", ({ detail: { symbol, fields, snapshot, via } }) => {
   const before = table.quote(symbol);
   table.apply(symbol, fields, { replace: snapshot });
   if (!snapshot) {
     debug.updates++;
+    debug.via[via]++;
+    if (debug.lastVia !== via) {
+      debug.lastVia = via;
+      showVia();
+    }
     updatesThisSecond++;
     if (fields.ts) {
       const first = latestDelay === null;
@@ -220,6 +289,7 @@ function offerSymbols(quotes) {
 
 async function start() {
   showRange();
+  showTransport();
   showStatus({ state: "connecting" });
   stream.start();
   let quotes = await knownQuotes();

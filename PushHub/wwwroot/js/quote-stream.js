@@ -6,6 +6,10 @@
 //   "quote"   detail {symbol, seq, fields, snapshot: bool, merged?}  fields as received
 //   "reset"   detail {symbol, seq, reason}                             a snapshot follows
 //   "problem" detail {code, message}                                    an `error` from the server
+//   "signal"  detail: rtc-answer, rtc-open, rtc-closed, or an error to an rtc-offer (rtc-link.js)
+//
+// A "quote" (from the data channel, or on the WebSocket after the channel) is the symbol's whole
+// quote: it supersedes anything older, so a seq it skips is no gap.
 
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 15_000;
@@ -30,6 +34,7 @@ export class QuoteStream extends EventTarget {
   #openedAt = 0;
   #stopped = false;
   #nextId = 1;
+  #quotesSeen = false;        // full quotes arrived: deltas older than them are stale, not a gap
 
   constructor(url, { maxRate } = {}) {
     super();
@@ -186,17 +191,35 @@ export class QuoteStream extends EventTarget {
     this.#socket?.send(JSON.stringify(message));
   }
 
+  /** Sends a WebRTC signaling message (an rtc-offer); its answer comes back as a "signal" event. */
+  signal(message) {
+    this.#send({ ...message, id: `rtc-${this.#nextId++}` });
+  }
+
+  /** A full quote from any path: applied when newer than what is held, else dropped as stale. */
+  applyQuote(m, via) {
+    if (!this.#wanted.has(m.symbol)) return;
+    const last = this.#seqs.get(m.symbol);
+    if (last !== undefined && m.seq <= last) return;
+    this.#seqs.set(m.symbol, m.seq);
+    this.#emitQuote(m, false, via);
+  }
+
   #handle(m) {
     switch (m.type) {
       case "snapshot":
         this.#seqs.set(m.symbol, m.seq);
         this.#emitQuote(m, true);
         break;
+      case "quote":
+        this.applyQuote(m, "websocket");
+        break;
       case "delta": {
         if (!this.#wanted.has(m.symbol)) return; // an update in flight before an unsubscribe
         const last = this.#seqs.get(m.symbol);
         if (last !== undefined) {
-          if (m.seq === last) return; // already applied
+          // Already applied, or already superseded by a full quote from the data channel.
+          if (m.seq === last || (m.seq < last && this.#quotesSeen)) return;
           if (m.seq < last || m.seq - last > Math.max(1, m.merged ?? 1)) {
             // Backwards, or a jump that `merged` does not explain: the protocol says reconnect
             // and resume from what we hold.
@@ -213,16 +236,26 @@ export class QuoteStream extends EventTarget {
         this.dispatchEvent(new CustomEvent("reset", { detail: m }));
         break;
       case "error":
-        this.dispatchEvent(new CustomEvent("problem", { detail: m }));
+        if (String(m.id ?? "").startsWith("rtc-")) {
+          this.dispatchEvent(new CustomEvent("signal", { detail: m }));
+        } else {
+          this.dispatchEvent(new CustomEvent("problem", { detail: m }));
+        }
+        break;
+      case "rtc-answer":
+      case "rtc-open":
+      case "rtc-closed":
+        this.dispatchEvent(new CustomEvent("signal", { detail: m }));
         break;
       default:
         break; // subscribed, unsubscribed, heartbeat, pong: liveness only
     }
   }
 
-  #emitQuote(m, snapshot) {
+  #emitQuote(m, snapshot, via = "websocket") {
+    if (m.type === "quote") this.#quotesSeen = true;
     const { type, symbol, seq, merged, ...fields } = m;
-    this.dispatchEvent(new CustomEvent("quote", { detail: { symbol, seq, merged, fields, snapshot } }));
+    this.dispatchEvent(new CustomEvent("quote", { detail: { symbol, seq, merged, fields, snapshot, via } }));
   }
 
   #emitStatus(state, extra = {}) {

@@ -1,0 +1,214 @@
+using System.Net;
+using Ticker.PushHub.WebRtc.DataChannels;
+using Ticker.PushHub.WebRtc.Dtls;
+using Ticker.PushHub.WebRtc.Ice;
+using Ticker.PushHub.WebRtc.Sdp;
+
+namespace Ticker.PushHub.WebRtc;
+
+/// <summary>
+/// One browser's WebRTC session: its ICE-lite agent, its DTLS transport and the data channels on
+/// top. The sans-IO layers are driven from three places — the shared port (STUN, DTLS datagrams),
+/// the DTLS thread (decrypted SCTP packets), the subscriber's writer (quotes to send) — so every
+/// call into them holds <see cref="_gate"/>.
+/// </summary>
+internal sealed class PeerSession : IDtlsHandler
+{
+    private readonly Lock _gate = new();
+    private readonly WebRtcServer _server;
+    private readonly IPeerSessionOwner _owner;
+    private readonly TimeProvider _clock;
+    private readonly long _created;
+    private readonly DataChannelConnection _channels;
+    private readonly DtlsServerTransport _dtls;
+    private readonly ITimer _timer;
+    private ushort? _quoteChannel;
+    private bool _dtlsStarted;
+    private int _ended;
+
+    public PeerSession(WebRtcServer server, SdpOffer offer, DtlsCertificate certificate, WebRtcOptions options, TimeProvider clock, IPeerSessionOwner owner)
+    {
+        _server = server;
+        _owner = owner;
+        _clock = clock;
+        _created = clock.GetTimestamp();
+        LocalUfrag = IceCredentials.NewUfrag();
+        LocalPassword = IceCredentials.NewPassword();
+        Offer = offer;
+        Ice = new IceLiteAgent(LocalUfrag, LocalPassword, offer.IceUfrag, options.ConsentTimeout, Now);
+        _channels = new DataChannelConnection(
+            new DataChannelOptions { Port = offer.SctpPort, RemoteMaxMessageBytes = offer.MaxMessageSize, LocalMaxMessageBytes = WebRtcServer.MaxMessageBytes },
+            Now);
+        _dtls = new DtlsServerTransport(certificate, offer.FingerprintSha256, this, options.HandshakeTimeout);
+        _timer = clock.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public string LocalUfrag { get; }
+
+    public string LocalPassword { get; }
+
+    public SdpOffer Offer { get; }
+
+    public IceLiteAgent Ice { get; }
+
+    /// <summary>Where the browser is reached: the nominated pair's remote address (a TURN relay's, when relayed).</summary>
+    public SocketAddressSnapshot? Remote { get; private set; }
+
+    public bool ChannelOpen => Volatile.Read(ref _ended) == 0 && _quoteChannel is not null;
+
+    public bool IsEnded => Volatile.Read(ref _ended) != 0;
+
+    /// <summary>Monotonic time since the session was created: the sans-IO layers' clock.</summary>
+    private TimeSpan Now => _clock.GetElapsedTime(_created);
+
+    /// <summary>A STUN datagram routed here by its USERNAME; returns the response length (0: none).</summary>
+    public int HandleStun(ReadOnlySpan<byte> datagram, IPEndPoint source, Span<byte> response)
+    {
+        lock (_gate)
+        {
+            var written = Ice.HandleStun(datagram, source, Now, response);
+            if (Ice.SelectedRemote is { } selected && (Remote is null || !Remote.EndPoint.Equals(selected)))
+            {
+                Remote = new SocketAddressSnapshot(selected);
+                _server.Route(Remote, this);
+            }
+
+            if (Remote is not null && !_dtlsStarted)
+            {
+                // The path is proven: now the browser's ClientHello can come, and the handshake clock starts.
+                _dtlsStarted = true;
+                _dtls.Start();
+            }
+
+            return written;
+        }
+    }
+
+    /// <summary>A DTLS datagram from the browser's address; decrypted records come back on the DTLS thread.</summary>
+    public void HandleDtls(ReadOnlySpan<byte> datagram) => _dtls.Enqueue(datagram);
+
+    /// <summary>
+    /// Sends one subscriber message on the open channel (unreliable, unordered for the dashboard's
+    /// channel); false when no channel is open or its buffer is full, and the caller uses the WebSocket.
+    /// </summary>
+    public bool TrySend(ReadOnlySpan<byte> json)
+    {
+        lock (_gate)
+        {
+            if (_quoteChannel is not { } channel || IsEnded || !_channels.Send(channel, json, binary: false, Now))
+            {
+                return false;
+            }
+
+            Flush();
+            return true;
+        }
+    }
+
+    public bool IsExpired() => Ice.IsExpired(Now);
+
+    /// <summary>Ends the session once: tells the browser (ABORT), stops DTLS, leaves the shared port.</summary>
+    public void End(string reason)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_channels.IsEstablished && !_channels.IsClosed)
+            {
+                _channels.Abort(reason, Now);
+                Flush();
+            }
+        }
+
+        _timer.Dispose();
+        _server.Forget(this);
+        // Dispose joins the DTLS thread, which may be the caller (OnClosed): let another thread do it.
+        ThreadPool.UnsafeQueueUserWorkItem(static dtls => dtls.Dispose(), _dtls, preferLocal: false);
+        _owner.OnSessionEnded(this, reason);
+    }
+
+    void IDtlsHandler.SendDatagram(ReadOnlySpan<byte> datagram)
+    {
+        if (Remote is { } remote)
+        {
+            _server.Send(datagram, remote);
+        }
+    }
+
+    void IDtlsHandler.OnConnected() => _server.Metrics.DtlsConnected.Add(1);
+
+    void IDtlsHandler.OnApplicationData(ReadOnlySpan<byte> data)
+    {
+        lock (_gate)
+        {
+            _channels.HandlePacket(data, Now);
+            Pump();
+        }
+    }
+
+    void IDtlsHandler.OnClosed(string reason) => End($"DTLS: {reason}");
+
+    private void OnTimer()
+    {
+        lock (_gate)
+        {
+            if (IsEnded)
+            {
+                return;
+            }
+
+            _channels.HandleTimeout(Now);
+            Pump();
+        }
+    }
+
+    /// <summary>Acts on what the data channels report, sends what they produced, re-arms their timer.</summary>
+    private void Pump()
+    {
+        string? ended = null;
+        while (_channels.TryPollEvent(out var e))
+        {
+            switch (e)
+            {
+                case DataChannelEvent.ChannelOpened opened:
+                    // The newest channel the browser opens carries its updates.
+                    _quoteChannel = opened.Id;
+                    _server.Metrics.SetupTime.Record(Now.TotalMilliseconds);
+                    _owner.OnChannelOpen(this, opened.Label);
+                    break;
+                case DataChannelEvent.ChannelClosed closed when closed.Id == _quoteChannel:
+                    _quoteChannel = null;
+                    _owner.OnChannelClosed(this);
+                    break;
+                case DataChannelEvent.MessageReceived:
+                    // Subscribers speak on the WebSocket; anything sent here is counted and ignored.
+                    _server.Metrics.MessagesIgnored.Add(1);
+                    break;
+                case DataChannelEvent.Closed closed:
+                    ended = $"SCTP: {closed.Reason}";
+                    break;
+            }
+        }
+
+        Flush();
+        if (ended is not null)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Session.End(s.Reason), (Session: this, Reason: ended), preferLocal: false);
+        }
+    }
+
+    private void Flush()
+    {
+        while (_channels.TryPollTransmit(out var packet))
+        {
+            _dtls.Send(packet);
+        }
+
+        var due = _channels.NextTimeout is { } next ? next - Now : Timeout.InfiniteTimeSpan;
+        _timer.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+    }
+}

@@ -35,6 +35,10 @@ deps:
 	    echo "missing Debian packages; install them with: sudo apt-get install$$missing"; exit 1; \
 	  fi; \
 	fi
+	@# The independent WebRTC peer of the tests and benchmarks (libdatachannel, prebuilt, from npm).
+	@if [ ! -d Tests/EndToEnd/node/node_modules ] || [ Tests/EndToEnd/node/package-lock.json -nt Tests/EndToEnd/node/node_modules ]; then \
+	  npm ci --prefix Tests/EndToEnd/node --no-audit --no-fund --loglevel=error; \
+	fi
 
 build:
 	$(DOTNET) build Ticker.sln -c $(CONFIG) -warnaserror -nologo -clp:ErrorsOnly

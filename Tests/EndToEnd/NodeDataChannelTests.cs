@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Ticker.Testing;
+
+namespace Ticker.EndToEnd;
+
+/// <summary>
+/// A second WebRTC implementation nobody here wrote — libdatachannel, through npm's
+/// <c>node-datachannel</c> (Tests/EndToEnd/node/peer.mjs) — subscribes through the hub's data channel.
+/// </summary>
+public sealed class NodeDataChannelTests(WebRtcHost host) : IClassFixture<WebRtcHost>
+{
+    private static readonly string PeerDirectory = Path.Combine(RepositoryRoot.Path, "Tests", "EndToEnd", "node");
+
+    [Fact]
+    public async Task NodeDataChannel_SubscribesOverTheDataChannel_SqlTickArrives()
+    {
+        await using var peer = await NodePeer.StartAsync(host.BaseAddress, "ORCL");
+
+        var open = await peer.NextAsync(e => e.GetProperty("event").GetString() is "open" or "error");
+        Assert.Equal("open", open.GetProperty("event").GetString());
+
+        await host.InsertAsync("INSERT INTO ticks (symbol, price, size) VALUES ('ORCL', 141.07, 100)");
+        var quote = await peer.NextAsync(e => e.GetProperty("event").GetString() == "quote" && e.GetProperty("price").GetDecimal() == 141.07m);
+
+        Assert.Equal("webrtc", quote.GetProperty("via").GetString());
+        Assert.Equal("ORCL", quote.GetProperty("symbol").GetString());
+    }
+
+    /// <summary>peer.mjs as a child process, its JSON lines read as they come.</summary>
+    private sealed class NodePeer : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly List<string> _seen = [];
+
+        private NodePeer(Process process) => _process = process;
+
+        public static Task<NodePeer> StartAsync(Uri hub, string symbols)
+        {
+            if (!Directory.Exists(Path.Combine(PeerDirectory, "node_modules", "node-datachannel")))
+            {
+                throw new InvalidOperationException($"node-datachannel is not installed in {PeerDirectory}: run `make deps` (npm ci there).");
+            }
+
+            var ws = new UriBuilder(hub) { Scheme = "ws", Path = "/ws" }.Uri;
+            var start = new ProcessStartInfo("node", ["peer.mjs", "--url", ws.ToString(), "--symbols", symbols])
+            {
+                WorkingDirectory = PeerDirectory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            return Task.FromResult(new NodePeer(Process.Start(start)!));
+        }
+
+        /// <summary>The next line matching <paramref name="wanted"/>; fails with everything seen after 30 s.</summary>
+        public async Task<JsonElement> NextAsync(Func<JsonElement, bool> wanted)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                while (await _process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+                {
+                    _seen.Add(line);
+                    var element = JsonDocument.Parse(line).RootElement;
+                    if (wanted(element))
+                    {
+                        return element;
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            var stderr = _process.HasExited ? await _process.StandardError.ReadToEndAsync() : "";
+            throw new Xunit.Sdk.XunitException($"peer.mjs never printed the expected line; it printed:\n{string.Join('\n', _seen)}\n{stderr}");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+
+namespace Ticker.EndToEnd;
+
+/// <summary>
+/// The seeded hub with its bundled TURN relay on, on free ports of its own: browsers reach the data
+/// channel directly or, relay-only, through the relay, which lets exactly the hub's ICE port through.
+/// </summary>
+public sealed class WebRtcHost : DashboardHost
+{
+    public int TurnPort { get; } = FreeUdpPort();
+
+    public int WebRtcPort { get; } = FreeUdpPort();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("WebRtc:Port", WebRtcPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Turn:Enabled", "true");
+        builder.UseSetting("Turn:Port", TurnPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Turn:ListeningIp", "127.0.0.1");
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+}

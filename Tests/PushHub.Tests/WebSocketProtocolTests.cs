@@ -182,7 +182,8 @@ public sealed class WebSocketProtocolTests : IAsyncLifetime
     [InlineData("""{"op":"subscribe","symbols":["AAPL"],"resume":{"AAPL":-1}}""", "invalid-argument")]
     [InlineData("""{"op":"subscribe","symbols":["AAPL"],"resume":[1]}""", "invalid-argument")]
     [InlineData("""{"op":"ping","id":{"nested":true}}""", "invalid-argument")]
-    [InlineData("""{"op":"rtc-offer","sdp":"v=0"}""", "not-supported")]
+    [InlineData("""{"op":"rtc-offer","sdp":"v=0"}""", "bad-offer")]
+    [InlineData("""{"op":"rtc-offer"}""", "invalid-argument")]
     public async Task BadMessage_ErrorNamingTheProblem_ConnectionSurvives(string json, string code)
     {
         await using var client = await WsClient.ConnectAsync(_ws);

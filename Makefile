@@ -11,7 +11,7 @@ export DOTNET_NOLOGO := 1
 # Node.js and npm (the dashboard's build) are installed only when npm is missing altogether.
 DEBIAN_PACKAGES := coturn chromium postgresql-client iproute2 iptables
 
-.PHONY: help deps build run test bench bench-turn db-start db-stop db-psql turn import clean
+.PHONY: help deps build run test bench bench-turn bench-webrtc db-start db-stop db-psql turn import clean
 
 help:
 	@echo "make run      run the whole service (local PostgreSQL, schema, simulated feed, hub, relay)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench    run the benchmarks; figures go to docs/benchmarks.md"
 	@echo "make turn ARGS=\"...\"   run the TURN relay standalone (coturn's option names)"
 	@echo "make bench-turn   TURN relay vs coturn CPU per datagram + hot-path allocations"
+	@echo "make bench-webrtc   500 data-channel sessions; freshest-price age, WebSocket vs WebRTC under loss (root)"
 	@echo "make import FILE=ticks.csv [ARGS=--bad-rows=skip]   import a CSV file of ticks"
 	@echo "make db-start | db-stop | db-psql   the project-local PostgreSQL"
 
@@ -63,6 +64,13 @@ test: deps build
 bench: deps build
 	Tests/Benchmarks/run.sh
 	$(MAKE) bench-turn
+	$(MAKE) bench-webrtc
+
+# WebRTC figures (docs/benchmarks.md, section WebRTC): 500 data-channel sessions, then the age of the
+# freshest price over WebSocket vs data channel with 0/1/5 % loss injected by iptables (needs root).
+bench-webrtc: deps build
+	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll webrtc-sessions 500
+	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll webrtc-loss 30 0 1 5
 
 # TURN relay figures (docs/benchmarks.md, section TURN relay): CPU per relayed datagram against Debian's coturn
 # under turnutils_uclient load, then allocations on the hot path (BenchmarkDotNet).

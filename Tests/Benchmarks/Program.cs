@@ -10,11 +10,13 @@ return args switch
     ["fanout", .. var rest] => await FanOutBenchmark.RunAsync(rest),
     ["idle", .. var rest] => await IdleConnectionsBenchmark.RunAsync(rest),
     ["signalr-server", .. var rest] => await SignalRPeer.RunAsync(rest),
+    ["webrtc-loss", .. var rest] => await WebRtcBenchmark.RunLossAsync(rest),
+    ["webrtc-sessions", .. var rest] => await WebRtcBenchmark.RunSessionsAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Ticker.Benchmarks store-append | store-queries | ingest-drain | ingest-live [ticks/s] [symbols] [seconds] | fanout ticker|signalr [ticks/s] [clients] [seconds] | idle [connections]");
+    Console.Error.WriteLine("usage: Ticker.Benchmarks store-append | store-queries | ingest-drain | ingest-live [ticks/s] [symbols] [seconds] | fanout ticker|signalr [ticks/s] [clients] [seconds] | idle [connections] | webrtc-loss [seconds] [loss%...] | webrtc-sessions [sessions]");
     return 2;
 }

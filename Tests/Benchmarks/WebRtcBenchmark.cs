@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Ticker.Benchmarks;
+
+/// <summary>
+/// The WebRTC figures, with libdatachannel (node-datachannel, Tests/EndToEnd/node/peer.mjs) as the
+/// subscriber and the hub in its own process.
+/// <list type="bullet">
+/// <item><c>webrtc-loss [seconds] [loss%...]</c>: one WebSocket and one data-channel subscriber on the same
+/// feed, same run, with the same random loss on the hub's TCP and UDP ports (iptables, both ways);
+/// reports the age of the freshest price each holds, sampled every 5 ms per symbol.</item>
+/// <item><c>webrtc-sessions [n]</c>: n concurrent data-channel sessions; offer → open times, hub memory and threads.</item>
+/// </list>
+/// </summary>
+internal static class WebRtcBenchmark
+{
+    private const int Symbols = 10;
+    private const int TicksPerSecond = 200;
+
+    public static async Task<int> RunLossAsync(string[] args)
+    {
+        var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30;
+        var losses = args.Length > 1 ? args[1..].Select(a => double.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [0, 1, 5];
+        await using var database = await BenchDatabase.CreateAsync("ticker_bench_webrtc");
+        var (httpPort, rtcPort) = (FanOutBenchmark.FreePort(), FanOutBenchmark.FreePort());
+        using var hub = StartHub(database.ConnectionString, httpPort, rtcPort, feed: true);
+        try
+        {
+            await WaitHealthyAsync(httpPort);
+            var symbols = string.Join(",", new Ingest.Feeds.Simulated.TickGenerator(Symbols, 3).Symbols);
+            foreach (var loss in losses)
+            {
+                using var rules = loss > 0 ? PacketLoss.Apply(loss / 100, httpPort, rtcPort) : null;
+                var ws = RunPeerAsync(httpPort, ["--symbols", symbols, "--transport", "ws", "--seconds", $"{seconds + 3}"]);
+                var rtc = RunPeerAsync(httpPort, ["--symbols", symbols, "--transport", "rtc", "--seconds", $"{seconds + 3}"]);
+                var (wsEvents, rtcEvents) = (await ws, await rtc);
+                foreach (var (name, events) in new[] { ("websocket", wsEvents), ("webrtc", rtcEvents) })
+                {
+                    var ages = FreshestPriceAges(events, from: 3_000);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"webrtc-loss {loss}% loss, feed {TicksPerSecond} ticks/s over {Symbols} symbols, {seconds} s: {name,-9} age of freshest price p50 {Pct(ages, 0.5):F1} ms p99 {Pct(ages, 0.99):F1} ms p99.9 {Pct(ages, 0.999):F1} ms max {ages[^1]:F0} ms ({events.Count(e => e.Event == "quote"):N0} updates received, {ages.Length:N0} samples)"));
+                }
+            }
+        }
+        finally
+        {
+            hub.Kill(entireProcessTree: true);
+            await hub.WaitForExitAsync();
+        }
+
+        return 0;
+    }
+
+    public static async Task<int> RunSessionsAsync(string[] args)
+    {
+        var sessions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
+        await using var database = await BenchDatabase.CreateAsync("ticker_bench_webrtc_sessions");
+        var (httpPort, rtcPort) = (FanOutBenchmark.FreePort(), FanOutBenchmark.FreePort());
+        using var hub = StartHub(database.ConnectionString, httpPort, rtcPort, feed: true);
+        try
+        {
+            await WaitHealthyAsync(httpPort);
+            hub.Refresh();
+            var (memoryBefore, threadsBefore) = (hub.WorkingSet64, hub.Threads.Count);
+            var peer = RunPeerAsync(httpPort, ["--symbols", "AAPL,MSFT", "--sessions", $"{sessions}", "--print", "none", "--seconds", "15"]);
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            hub.Refresh();
+            var (memoryDuring, threadsDuring) = (hub.WorkingSet64, hub.Threads.Count);
+            var summary = (await peer).Last(e => e.Event == "summary");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"webrtc-sessions {sessions}: opened {summary.Raw.GetProperty("opened").GetInt32()}, failed {summary.Raw.GetProperty("failed").GetInt32()}, offer -> open {summary.Raw.GetProperty("setupMs")}; hub working set {memoryBefore / 1048576:N0} -> {memoryDuring / 1048576:N0} MiB, threads {threadsBefore} -> {threadsDuring}"));
+        }
+        finally
+        {
+            hub.Kill(entireProcessTree: true);
+            await hub.WaitForExitAsync();
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Every 5 ms from <paramref name="from"/> ms after the first update to the last, per symbol: how old
+    /// the freshest quote the subscriber holds is (now − its tick time). Sorted ascending.
+    /// </summary>
+    private static double[] FreshestPriceAges(List<PeerEvent> events, long from)
+    {
+        var quotes = events.Where(e => e.Event == "quote").OrderBy(e => e.At).ToList();
+        if (quotes.Count == 0)
+        {
+            throw new InvalidOperationException("the subscriber received no updates");
+        }
+
+        var held = new Dictionary<string, (long Seq, DateTimeOffset Ts)>();
+        var ages = new List<double>();
+        var next = 0;
+        for (var t = quotes[0].At + from; t <= quotes[^1].At; t += 5)
+        {
+            for (; next < quotes.Count && quotes[next].At <= t; next++)
+            {
+                var q = quotes[next];
+                if (!held.TryGetValue(q.Symbol!, out var h) || q.Seq > h.Seq)
+                {
+                    held[q.Symbol!] = (q.Seq, q.Ts);
+                }
+            }
+
+            var now = DateTimeOffset.FromUnixTimeMilliseconds(t);
+            ages.AddRange(held.Values.Select(h => (now - h.Ts).TotalMilliseconds));
+        }
+
+        ages.Sort();
+        return [.. ages];
+    }
+
+    private static double Pct(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+    private static Process StartHub(string connectionString, int httpPort, int rtcPort, bool feed)
+    {
+        var start = new ProcessStartInfo("dotnet",
+        [
+            Path.Combine(Testing.RepositoryRoot.Path, "PushHub/bin/Release/net10.0/Ticker.PushHub.dll"), "--urls", $"http://127.0.0.1:{httpPort}",
+            $"--Feed:Enabled={feed}", $"--Feed:Symbols={Symbols}", $"--Feed:TicksPerSecond={TicksPerSecond}", "--Feed:BatchSize=1", "--Feed:Seed=3",
+            "--Ingest:SlotName=bench_webrtc", "--Hub:MaxConnectionsPerAddress=100000", "--Turn:Enabled=false",
+            "--WebRtc:ListenAddress=127.0.0.1", $"--WebRtc:Port={rtcPort}", "--WebRtc:MaxSessions=10000", "--Logging:LogLevel:Default=Warning",
+        ]);
+        start.Environment["ConnectionStrings__Ticker"] = connectionString;
+        start.RedirectStandardOutput = true;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        return process;
+    }
+
+    private static async Task<List<PeerEvent>> RunPeerAsync(int httpPort, string[] args)
+    {
+        var directory = Path.Combine(Testing.RepositoryRoot.Path, "Tests", "EndToEnd", "node");
+        var start = new ProcessStartInfo("node", ["peer.mjs", "--url", $"ws://127.0.0.1:{httpPort}/ws", .. args])
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(start)!;
+        var events = new List<PeerEvent>();
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            events.Add(PeerEvent.Parse(line));
+        }
+
+        await process.WaitForExitAsync();
+        foreach (var error in events.Where(e => e.Event == "error").Take(5))
+        {
+            Console.Error.WriteLine($"peer: {error.Raw}");
+        }
+
+        return events;
+    }
+
+    private static async Task WaitHealthyAsync(int port)
+    {
+        using var http = new HttpClient();
+        for (var i = 0; i < 600; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync(new Uri($"http://127.0.0.1:{port}/healthz"))).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException("the hub did not come up");
+    }
+
+    private sealed record PeerEvent(string Event, string? Symbol, long Seq, DateTimeOffset Ts, long At, JsonElement Raw)
+    {
+        public static PeerEvent Parse(string line)
+        {
+            var e = JsonDocument.Parse(line).RootElement;
+            var kind = e.GetProperty("event").GetString()!;
+            return kind == "quote"
+                ? new PeerEvent(kind, e.GetProperty("symbol").GetString(), e.GetProperty("seq").GetInt64(),
+                    e.GetProperty("ts").GetDateTimeOffset(), e.GetProperty("at").GetInt64(), e)
+                : new PeerEvent(kind, null, 0, default, 0, e);
+        }
+    }
+
+    /// <summary>Random drops on loopback for the hub's TCP and UDP ports, both directions, until disposed (needs root).</summary>
+    private sealed class PacketLoss : IDisposable
+    {
+        private readonly List<string[]> _rules = [];
+
+        public static PacketLoss Apply(double probability, int tcpPort, int udpPort)
+        {
+            var loss = new PacketLoss();
+            var p = probability.ToString("0.####", CultureInfo.InvariantCulture);
+            foreach (var (protocol, port) in new[] { ("tcp", tcpPort), ("udp", udpPort) })
+            {
+                foreach (var direction in new[] { "--dport", "--sport" })
+                {
+                    string[] rule = ["INPUT", "-i", "lo", "-p", protocol, direction, $"{port}", "-m", "statistic", "--mode", "random", "--probability", p, "-j", "DROP"];
+                    Iptables(["-I", .. rule]);
+                    loss._rules.Add(rule);
+                }
+            }
+
+            return loss;
+        }
+
+        public void Dispose()
+        {
+            foreach (var rule in _rules)
+            {
+                Iptables(["-D", .. rule]);
+            }
+        }
+
+        private static void Iptables(string[] args)
+        {
+            using var process = Process.Start(new ProcessStartInfo("iptables", args) { RedirectStandardError = true })!;
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"iptables {string.Join(' ', args)} failed (root is needed): {process.StandardError.ReadToEnd()}");
+            }
+        }
+    }
+}

@@ -16,5 +16,10 @@ internal static class StartupBanner
                 ? $"Ticker gRPC (ticker.v1, HTTP/2): {address}"
                 : $"Ticker is running: dashboard {address}/   WebSocket {address.Replace("http", "ws", StringComparison.Ordinal)}/ws   API {address}/api/quotes");
         }
+
+        if (app.Services.GetService<WebRtc.WebRtcServer>() is { Candidates: [var first, ..] } rtc)
+        {
+            Console.WriteLine($"Ticker WebRTC data channels: UDP port {first.Port} ({rtc.Candidates.Count} host candidate(s); signaling on /ws)");
+        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Ticker.PushHub.WebRtc.Dtls;
@@ -46,7 +45,7 @@ internal sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebR
         _socket = new Socket(listen.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 << 20, SendBufferSize = 4 << 20 };
         _socket.Bind(new IPEndPoint(listen, _options.Port));
         var port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
-        Candidates = CandidateAddresses(listen).Select(a => new IPEndPoint(a, port)).ToList();
+        Candidates = HostCandidates.Addresses(_options).Select(a => new IPEndPoint(a, port)).ToList();
         LogListening(logger, port, string.Join(", ", Candidates));
         _bound.TrySetResult();
         return base.StartAsync(cancellationToken);
@@ -206,30 +205,6 @@ internal sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebR
         catch (OperationCanceledException)
         {
         }
-    }
-
-    private IEnumerable<IPAddress> CandidateAddresses(IPAddress listen)
-    {
-        var advertised = _options.AdvertisedAddresses.Select(IPAddress.Parse);
-        if (_options.AdvertiseOnly)
-        {
-            return advertised;
-        }
-
-        if (!listen.Equals(IPAddress.Any) && !listen.Equals(IPAddress.IPv6Any))
-        {
-            return advertised.Append(listen).Distinct();
-        }
-
-        // Bound to every interface: offer each usable address of the listening family, loopback last
-        // (a browser on this machine reaches it; one elsewhere never does, and tries the others first).
-        var local = NetworkInterface.GetAllNetworkInterfaces()
-            .Where(n => n.OperationalStatus is OperationalStatus.Up or OperationalStatus.Unknown)
-            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
-            .Select(u => u.Address)
-            .Where(a => a.AddressFamily == listen.AddressFamily && !a.IsIPv6LinkLocal)
-            .OrderBy(IPAddress.IsLoopback);
-        return advertised.Concat(local).Distinct();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WebRTC data channels on UDP port {Port}; host candidates {Candidates}")]

@@ -9,12 +9,12 @@ public sealed partial class IceLiteAgent
     /// <summary>RFC 8445 §7.3.1.1 / §20.3: ERROR-CODE 487.</summary>
     internal const int RoleConflict = 487;
 
+    /// <summary>At most this many types are listed in UNKNOWN-ATTRIBUTES, to bound the response.</summary>
+    private const int MaxUnknownListed = 8;
+
     /// <summary>Attributes of a check this agent understands (RFC 8489 §18.3, RFC 8445 §16.1).</summary>
     private static bool IsKnown(ushort type) => type is StunAttributeType.Username or StunAttributeType.MessageIntegrity
         or StunAttributeType.MessageIntegritySha256 or StunAttributeType.Priority or StunAttributeType.UseCandidate;
-
-    /// <summary>At most this many types are listed in UNKNOWN-ATTRIBUTES, to bound the response.</summary>
-    private const int MaxUnknownListed = 8;
 
     /// <summary>
     /// Success: XOR-MAPPED-ADDRESS of the source (RFC 8445 §7.3.1.2), MESSAGE-INTEGRITY with the local

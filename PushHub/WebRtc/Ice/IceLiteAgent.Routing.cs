@@ -8,6 +8,8 @@ namespace Ticker.PushHub.WebRtc.Ice;
 /// <summary>Reading the session name from a check before any session state (shared-port routing).</summary>
 public sealed partial class IceLiteAgent
 {
+    private const ushort BindingRequestType = 0x0001;
+
     /// <summary>
     /// From a Binding request's USERNAME ("local:remote"), the local ufrag that names the session;
     /// false for anything else. Used by the shared port to route a check before any session state.
@@ -22,7 +24,8 @@ public sealed partial class IceLiteAgent
         if (datagram.Length < StunMessageReader.HeaderLength
             || BinaryPrimitives.ReadUInt16BigEndian(datagram) != BindingRequestType
             || BinaryPrimitives.ReadUInt32BigEndian(datagram[4..]) != StunMessageReader.MagicCookie
-            || BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]) != datagram.Length - StunMessageReader.HeaderLength)
+            || BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]) != datagram.Length - StunMessageReader.HeaderLength
+            || (datagram.Length & 3) != 0)
         {
             return false;
         }
@@ -43,8 +46,6 @@ public sealed partial class IceLiteAgent
         }
         return false;
     }
-
-    private const ushort BindingRequestType = 0x0001;
 
     private static bool TryReadUfrag(ReadOnlySpan<byte> username, out string localUfrag)
     {

@@ -31,6 +31,11 @@ internal static class SdpOfferParser
         {
             throw new SdpException($"offer has {sections.Count} m= sections; the hub answers only data-channel offers with a single m=application section");
         }
+        if (session.IceLite)
+        {
+            // RFC 8445 §6.1.1: two lite agents never run checks, so they never connect.
+            throw new SdpException("offer is a=ice-lite too; the hub is ICE-lite, so the offerer must run full ICE");
+        }
         var media = sections[0];
         CheckMediaLine(media.MediaLine);
 

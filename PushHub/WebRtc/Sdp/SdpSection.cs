@@ -21,6 +21,9 @@ internal sealed class SdpSection
 
     public string? MaxMessageSize { get; private set; }
 
+    /// <summary>a=ice-lite (RFC 8839 §5.3), a session-level flag.</summary>
+    public bool IceLite { get; private set; }
+
     /// <summary>(hash function, value) pairs of every a=fingerprint line.</summary>
     public List<(string Hash, string Value)> Fingerprints { get; } = [];
 
@@ -35,6 +38,7 @@ internal sealed class SdpSection
             case "mid": Mid ??= value; break;
             case "sctp-port": SctpPort ??= value; break;
             case "max-message-size": MaxMessageSize ??= value; break;
+            case "ice-lite": IceLite = true; break;
             case "fingerprint":
                 var space = value.IndexOf(' ', StringComparison.Ordinal);
                 Fingerprints.Add(space < 0 ? (value, "") : (value[..space], value[(space + 1)..].Trim()));

@@ -23,13 +23,40 @@ public sealed class IceLiteAgentHostileTests
         {
             var garbage = new byte[random.Next(0, 200)];
             random.NextBytes(garbage);
-            if (garbage.Length > 0 && i % 2 == 0)
-            {
-                garbage[0] &= 0x03; // half of them look like STUN at first glance
-            }
 
-            Assert.Equal(0, Handle(garbage));
-            Assert.False(IceLiteAgent.TryReadLocalUfrag(garbage, out _) && garbage.Length < 20);
+            Assert.Equal(0, Handle(garbage)); // no magic cookie: not STUN
+            Assert.False(IceLiteAgent.TryReadLocalUfrag(garbage, out _));
+        }
+        Assert.Null(_agent.SelectedRemote);
+    }
+
+    [Fact]
+    public void HandleStun_ValidHeaderRandomAttributes_NeverSucceedsNorThrows()
+    {
+        var random = new Random(5678);
+        for (var i = 0; i < 5000; i++)
+        {
+            var message = new byte[20 + (4 * random.Next(0, 40))];
+            random.NextBytes(message);
+            message[0] = 0x00;
+            message[1] = 0x01; // Binding request
+            message[2] = (byte)((message.Length - 20) >> 8);
+            message[3] = (byte)(message.Length - 20);
+            message[4] = 0x21;
+            message[5] = 0x12;
+            message[6] = 0xA4;
+            message[7] = 0x42;
+
+            var length = Handle(message);
+
+            if (length > 0)
+            {
+                Assert.Equal(StunClass.ErrorResponse, StunResponse.Read(_buffer.AsSpan(0, length)).Class);
+            }
+            if (IceLiteAgent.TryReadLocalUfrag(message, out var ufrag))
+            {
+                Assert.Matches("^[A-Za-z0-9+/]{4,256}$", ufrag);
+            }
         }
         Assert.Null(_agent.SelectedRemote);
     }

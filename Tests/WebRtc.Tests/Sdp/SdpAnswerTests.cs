@@ -89,9 +89,12 @@ public sealed class SdpAnswerTests
     {
         var answer = SdpAnswer.Build(Offer, Ufrag, Pwd, Fingerprint.ToLowerInvariant(), [IPEndPoint.Parse("127.0.0.1:50000")], 1234);
 
-        // The parser refuses a=setup:passive (it reads offers), which shows the rest was valid.
-        Assert.Contains("a=setup:passive", Assert.Throws<SdpException>(() => SdpOffer.Parse(answer)).Message, StringComparison.Ordinal);
-        var read = SdpOffer.Parse(answer.Replace("a=setup:passive", "a=setup:actpass", StringComparison.Ordinal));
+        // The parser reads offers, so it refuses what makes this an answer (ice-lite, then passive);
+        // with those two lines turned into an offer's, everything else must read back.
+        Assert.Contains("a=ice-lite", Assert.Throws<SdpException>(() => SdpOffer.Parse(answer)).Message, StringComparison.Ordinal);
+        var notLite = answer.Replace("a=ice-lite\r\n", "", StringComparison.Ordinal);
+        Assert.Contains("a=setup:passive", Assert.Throws<SdpException>(() => SdpOffer.Parse(notLite)).Message, StringComparison.Ordinal);
+        var read = SdpOffer.Parse(notLite.Replace("a=setup:passive", "a=setup:actpass", StringComparison.Ordinal));
         Assert.Equal(new SdpOffer(Ufrag, Pwd, Fingerprint, "actpass", Offer.Mid, 5000, 1234), read);
     }
 

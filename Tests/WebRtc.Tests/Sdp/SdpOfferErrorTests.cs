@@ -18,6 +18,7 @@ public sealed class SdpOfferErrorTests
         { "m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "m=application x UDP/DTLS/SCTP webrtc-datachannel", "malformed port" },
         { "m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111", "2 m= sections" },
         { "m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel", "2 m= sections" },
+        { "a=group:BUNDLE 0\r\n", "a=group:BUNDLE 0\r\na=ice-lite\r\n", "a=ice-lite too" },
         { "a=ice-ufrag:Q++d\r\n", "", "no a=ice-ufrag" },
         { "a=ice-pwd:E3NsT4L67RTv4vOs+MNwPFEw\r\n", "", "no a=ice-pwd" },
         { "a=ice-ufrag:Q++d", "a=ice-ufrag:Q++", "a=ice-ufrag must be 4-256 ice-chars" },

@@ -41,6 +41,10 @@ public sealed partial class IceLiteAgent
         {
             throw new ArgumentException("ufrags must be 4-256 ice-chars (RFC 8839 §5.4).");
         }
+        if (!SdpSyntax.IsValidPassword(localPassword))
+        {
+            throw new ArgumentException("The password must be 22-256 ice-chars (RFC 8839 §5.4).", nameof(localPassword));
+        }
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(consentTimeout, TimeSpan.Zero);
         LocalUfrag = localUfrag;
         // RFC 8489 §9.1.1: the short-term key is OpaqueString(password); ice-chars are ASCII, so its UTF-8.

@@ -45,6 +45,13 @@ public sealed class TurnRelayOptions
     /// <summary>coturn denied-peer-ip: extra addresses, ranges or CIDR blocks refused as peers.</summary>
     public List<string> DeniedPeerIps { get; } = [];
 
+    /// <summary>
+    /// Exact peers "ip:port" ("[ipv6]:port") allowed even when their address is denied, e.g. the hub's
+    /// own ICE endpoint on 127.0.0.1 or a LAN address. Only those ports: traffic to or from any other
+    /// port of a denied address stays refused. No coturn equivalent.
+    /// </summary>
+    public List<string> AllowedPeerEndpoints { get; } = [];
+
     /// <summary>coturn user-quota: allocations per user at a time.</summary>
     public int UserQuota { get; set; } = 64;
 

@@ -58,6 +58,13 @@ internal sealed class TurnRelayOptionsValidator : IValidateOptions<TurnRelayOpti
                 }
             }
         }
+        foreach (var endpoint in options.AllowedPeerEndpoints)
+        {
+            if (!PeerPolicy.TryParseEndpoint(endpoint, out _))
+            {
+                errors.Add($"Turn:AllowedPeerEndpoints: '{endpoint}' is not 'ip:port' or '[ipv6]:port' with a port 1-65535.");
+            }
+        }
         if (options.UserQuota < 0 || options.TotalQuota < 0 || options.MaxPermissionsPerAllocation < 1)
         {
             errors.Add("Turn:UserQuota/TotalQuota must be >= 0 and Turn:MaxPermissionsPerAllocation >= 1.");

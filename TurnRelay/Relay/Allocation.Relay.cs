@@ -69,8 +69,9 @@ internal sealed partial class Allocation
     }
 
     /// <summary>
-    /// A datagram from a peer (RFC 8656 §11.3): relayed only with a permission; as ChannelData if the
-    /// peer has a channel (§12.7), else as a Data indication.
+    /// A datagram from a peer (RFC 8656 §11.3): relayed only with a permission (and, for an address
+    /// opened only for an allowed endpoint, from that port); as ChannelData if the peer has a channel
+    /// (§12.7), else as a Data indication.
     /// </summary>
     internal void OnPeerDatagram(byte[] buffer, int length, SocketAddress from)
     {
@@ -79,7 +80,8 @@ internal sealed partial class Allocation
         ChannelBinding? channel;
         lock (_lock)
         {
-            if (!_permissions.TryGetValue(peer.AddressKey, out var expires) || expires <= nowMs)
+            if (!_permissions.TryGetValue(peer.AddressKey, out var expires) || expires <= nowMs
+                || !_server.Policy.PermitsDatagram(peer))
             {
                 _server.Metrics.Dropped();
                 return;
@@ -163,13 +165,14 @@ internal sealed partial class Allocation
         SendToPeer(payload, binding.PeerSocketAddress, nowMs);
     }
 
-    /// <summary>Send indication (RFC 8656 §11.2): relayed only with a permission for the peer's address.</summary>
+    /// <summary>Send indication (RFC 8656 §11.2): relayed only with a permission for the peer's address (and port, see <see cref="PeerPolicy.PermitsDatagram"/>).</summary>
     public void RelaySend(in StunTransportAddress peer, ReadOnlySpan<byte> data, long nowMs)
     {
         SocketAddress? target;
         lock (_lock)
         {
-            if (!_permissions.TryGetValue(peer.AddressKey, out var expires) || expires <= nowMs)
+            if (!_permissions.TryGetValue(peer.AddressKey, out var expires) || expires <= nowMs
+                || !_server.Policy.PermitsDatagram(peer))
             {
                 target = null;
             }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Ticker.TurnRelay.Stun;
 
 namespace Ticker.TurnRelay.Relay;
@@ -5,8 +7,15 @@ namespace Ticker.TurnRelay.Relay;
 /// <summary>
 /// Which peers a client may relay to. Refuses private, special and translated address space by
 /// default, so the relay cannot be used to reach the host, its network or cloud metadata (SSRF).
-/// Order: allow-list, then deny-list, then loopback if allowed for tests, then the built-in list.
+/// Order: exact allowed endpoints, allow-list, then deny-list, then loopback if allowed for tests,
+/// then the built-in list.
 /// </summary>
+/// <remarks>
+/// TURN permissions are per IP address (RFC 8656 §9), so an endpoint exception alone would open
+/// every port of that address once permitted. The relay paths therefore also ask
+/// <see cref="PermitsDatagram"/>, which holds addresses opened only through an endpoint to
+/// exactly those ports, in both directions.
+/// </remarks>
 internal sealed class PeerPolicy
 {
     /// <summary>Special-purpose space (IANA registries, RFC 6890) and its IPv6 translations.</summary>
@@ -28,15 +37,51 @@ internal sealed class PeerPolicy
     private readonly IpRange[] _allowed;
     private readonly IpRange[] _denied;
     private readonly bool _allowLoopback;
+    private readonly HashSet<StunTransportAddress> _allowedEndpoints;
+
+    /// <summary>Addresses (port 0) that the rules refuse but an allowed endpoint opens for one port.</summary>
+    private readonly HashSet<StunTransportAddress> _endpointOnlyAddresses;
 
     public PeerPolicy(TurnRelayOptions options)
     {
         _allowed = [.. options.AllowedPeerIps.Select(IpRange.Parse)];
         _denied = [.. options.DeniedPeerIps.Select(IpRange.Parse)];
         _allowLoopback = options.AllowLoopbackPeers;
+        _allowedEndpoints = [.. options.AllowedPeerEndpoints.Select(ParseEndpoint)];
+        _endpointOnlyAddresses = [.. _allowedEndpoints.Select(e => e with { Port = 0 }).Where(a => !IsAllowedAddress(a))];
     }
 
-    public bool IsAllowed(in StunTransportAddress peer)
+    /// <summary>May the client create a permission or channel for, or send to, <paramref name="peer"/> (address and port)?</summary>
+    public bool IsAllowed(in StunTransportAddress peer) =>
+        _allowedEndpoints.Contains(peer) || IsAllowedAddress(peer);
+
+    /// <summary>
+    /// For each relayed datagram, after the permission check: false only for a port other than the
+    /// allowed endpoint's on an address that is open just for that endpoint. One set lookup, and none
+    /// when no endpoint is configured.
+    /// </summary>
+    public bool PermitsDatagram(in StunTransportAddress peer) =>
+        _endpointOnlyAddresses.Count == 0
+        || !_endpointOnlyAddresses.Contains(peer with { Port = 0 })
+        || _allowedEndpoints.Contains(peer);
+
+    /// <summary>"ip:port" or "[ipv6]:port" with a port 1-65535.</summary>
+    public static bool TryParseEndpoint(string value, out StunTransportAddress endpoint)
+    {
+        endpoint = default;
+        if (!IPEndPoint.TryParse(value, out var parsed) || parsed.Port == 0
+            || (parsed.AddressFamily == AddressFamily.InterNetworkV6 && parsed.Address.ScopeId != 0))
+        {
+            return false;
+        }
+        endpoint = StunTransportAddress.FromEndPoint(parsed);
+        return true;
+    }
+
+    private static StunTransportAddress ParseEndpoint(string value) =>
+        TryParseEndpoint(value, out var endpoint) ? endpoint : throw new FormatException($"'{value}' is not ip:port.");
+
+    private bool IsAllowedAddress(in StunTransportAddress peer)
     {
         if (Any(_allowed, peer))
         {

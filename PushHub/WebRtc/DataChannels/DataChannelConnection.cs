@@ -77,17 +77,26 @@ public sealed partial class DataChannelConnection
     /// the server side). Messages may be sent at once; they go ordered until the peer's ACK.
     /// </summary>
     /// <exception cref="InvalidOperationException">The association is not established or no id is free.</exception>
-    public ushort OpenChannel(string label, bool ordered, int? maxRetransmits, TimeSpan now)
+    public ushort OpenChannel(string label, bool ordered, int? maxRetransmits, TimeSpan now) =>
+        OpenChannel(label, ordered, maxRetransmits, maxLifetimeMs: null, now);
+
+    /// <summary>As the other overload, with optional timed reliability (RFC 3758; at most one of the two limits).</summary>
+    public ushort OpenChannel(string label, bool ordered, int? maxRetransmits, int? maxLifetimeMs, TimeSpan now)
     {
         ArgumentNullException.ThrowIfNull(label);
+        if (maxRetransmits is not null && maxLifetimeMs is not null)
+        {
+            throw new ArgumentException("A channel has either maxRetransmits or maxLifetimeMs, not both.", nameof(maxLifetimeMs));
+        }
+
         if (!IsEstablished || !_channels.TryAllocate(_options.IsDtlsClient, out var id))
         {
             throw new InvalidOperationException("No channel can be opened: the association is not established or no stream id is free.");
         }
 
-        var channel = new DataChannel(id, label, string.Empty, ordered, maxRetransmits, null);
+        var channel = new DataChannel(id, label, string.Empty, ordered, maxRetransmits, maxLifetimeMs);
         _channels.TryAdd(channel);
-        SendDcep(channel, DcepMessage.EncodeOpen(label, string.Empty, ordered, maxRetransmits, null), now);
+        SendDcep(channel, DcepMessage.EncodeOpen(label, string.Empty, ordered, maxRetransmits, maxLifetimeMs), now);
         return id;
     }
 

@@ -110,6 +110,41 @@ public sealed class DataChannelPairTests
         Assert.True(link.RunUntil(() => link.ServerMessages.Last().Payload.Length == 3));
     }
 
+    [Theory]
+    [InlineData(23, 0, null)]
+    [InlineData(24, null, 100)]
+    public void Send_OrderedPartiallyReliableUnderLoss_InOrderNoDuplicatesAndKeepsGoing(int seed, int? maxRetransmits, int? maxLifetimeMs)
+    {
+        var link = new LossyLink(seed);
+        link.Client.Connect(link.Now);
+        Assert.True(link.RunUntil(() => link.Server.IsEstablished && link.Client.IsEstablished));
+        var id = link.Client.OpenChannel("ordered-pr", ordered: true, maxRetransmits, maxLifetimeMs, link.Now);
+        Assert.True(link.RunUntil(() => link.ClientEvents.OfType<DataChannelEvent.ChannelOpened>().Any()));
+        Assert.Equal((maxRetransmits, maxLifetimeMs), link.ServerEvents.OfType<DataChannelEvent.ChannelOpened>().Select(o => (o.MaxRetransmits, o.MaxLifetimeMs)).Single());
+        link.Loss = 0.15;
+        link.Reorder = true;
+
+        const int count = 600;
+        for (var i = 0; i < count; i++)
+        {
+            var message = new byte[i % 3 == 0 ? 2500 : 60]; // some fragmented: abandoned whole, never half-delivered
+            BinaryPrimitives.WriteInt32BigEndian(message, i);
+            Assert.True(link.Client.Send(id, message, binary: true, link.Now), $"send {i}");
+            link.RunUntil(() => false, TimeSpan.FromMilliseconds(20));
+        }
+
+        link.Loss = 0;
+        Assert.True(link.RunUntil(() => link.Client.BufferedAmount(id) == 0));
+
+        var numbers = link.ServerMessages.Select(m => BinaryPrimitives.ReadInt32BigEndian(m.Payload)).ToList();
+        Assert.Equal(numbers.OrderBy(n => n), numbers); // ordered delivery survives the skips
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
+        Assert.All(link.ServerMessages, m => Assert.Equal(BinaryPrimitives.ReadInt32BigEndian(m.Payload) % 3 == 0 ? 2500 : 60, m.Payload.Length));
+        Assert.True(link.Server.Counters.ForwardTsnsReceived > 0);
+        Assert.True(numbers.Count(n => n >= count - 100) > 50, "late messages arrive");
+        Assert.True(link.LargestPacket <= 1191);
+    }
+
     private static void AssertCumulativeAckAdvances(List<uint> cumulativeAcks)
     {
         Assert.NotEmpty(cumulativeAcks);

@@ -40,6 +40,11 @@ internal sealed class LossyLink
 
     public int PacketsEmitted { get; private set; }
 
+    /// <summary>The verification tag the client puts on packets to the server (the server's own tag).</summary>
+    public uint TagToServer { get; private set; }
+
+    public byte[] LastToServer { get; private set; } = [];
+
     public int LargestPacket { get; private set; }
 
     /// <summary>Optional tap: sees (toServer, packet) for every packet emitted, before loss.</summary>
@@ -75,6 +80,7 @@ internal sealed class LossyLink
             var next = NextEventTime();
             if (next is null || next > end)
             {
+                Now = end > Now && end != TimeSpan.MaxValue ? end : Now; // the clock runs on even when nothing happens
                 return condition();
             }
 
@@ -114,6 +120,12 @@ internal sealed class LossyLink
             PacketsEmitted++;
             LargestPacket = Math.Max(LargestPacket, packet.Length);
             OnEmit?.Invoke(toServer, packet);
+            if (toServer && packet[12] != 1)
+            {
+                TagToServer = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(4));
+                LastToServer = packet;
+            }
+
             if (_random.NextDouble() < Loss)
             {
                 continue;

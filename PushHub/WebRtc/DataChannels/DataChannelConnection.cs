@@ -55,7 +55,7 @@ public sealed partial class DataChannelConnection
         {
             _association.HandlePacket(packet, now);
         }
-        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentException or InvalidOperationException or OverflowException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Last-resort guard: hostile input must not take the session down; the counter exposes the defect.
             Counters.InternalErrors++;

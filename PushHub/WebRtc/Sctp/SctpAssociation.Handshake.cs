@@ -169,7 +169,7 @@ internal sealed partial class SctpAssociation
         _peerReconfigSeqExpected = peer.InitialTsn;
         _peerRwnd = peer.ReceiverWindow;
         _congestion = new CongestionControl(MaxPacketBytes, peer.ReceiverWindow);
-        _peerOutboundStreams = peer.InboundStreams;
+        _peerInboundStreams = peer.InboundStreams;
     }
 
     private void Establish()

@@ -15,7 +15,7 @@ internal sealed partial class SctpAssociation
     private uint _nextTsn;
     private uint _cumAckPoint;
     private uint _peerRwnd;
-    private ushort _peerOutboundStreams;
+    private ushort _peerInboundStreams;
     private int _flightBytes;
     private int _markedForRetransmit;
     private bool _fastRetransmitBypass;
@@ -35,9 +35,9 @@ internal sealed partial class SctpAssociation
             _now = now; // calls from inside packet handling pass no clock of their own
         }
 
-        if (State != AssociationState.Established || payload.IsEmpty)
+        if (State != AssociationState.Established || payload.IsEmpty || streamId >= _peerInboundStreams)
         {
-            return false;
+            return false; // §6.4: a stream the peer did not allow
         }
 
         var message = new OutboundMessage(streamId, ppid, payload.ToArray(), ordered, maxRetransmits, _now + lifetime);

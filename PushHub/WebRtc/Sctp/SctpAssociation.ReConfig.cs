@@ -149,31 +149,42 @@ internal sealed partial class SctpAssociation
         }
     }
 
+    /// <summary>
+    /// One RE-CONFIG chunk per packet, in one of the parameter combinations RFC 6525 §3.1 allows:
+    /// a response, a request, response + outgoing request, or two responses.
+    /// </summary>
     private void WriteReConfigIfDue()
     {
-        while (_reconfigResponses.Count > 0 && SctpPacketWriter.PaddedChunkLength(12) <= _writer.Remaining)
-        {
-            var (seq, result) = _reconfigResponses[0];
-            _reconfigResponses.RemoveAt(0);
-            var value = _writer.BeginChunk(ChunkType.ReConfig, 0);
-            _writer.EndChunk(ReConfigParameter.WriteResponse(value, seq, result));
-        }
-
         if (_resetInFlight is null && _resetQueue.Count > 0)
         {
             StartResetRequest();
         }
 
-        if (!_reconfigRequestDue || _resetInFlight is not { } streams
-            || SctpPacketWriter.PaddedChunkLength(16 + (2 * streams.Length)) > _writer.Remaining)
+        var request = _reconfigRequestDue ? _resetInFlight : null;
+        var responses = Math.Min(_reconfigResponses.Count, request is null ? 2 : 1);
+        var length = (12 * responses) + (request is null ? 0 : (16 + (2 * request.Length) + 3) & ~3);
+        if (length == 0 || SctpPacketWriter.PaddedChunkLength(length) > _writer.Remaining)
         {
             return;
         }
 
-        var request = _writer.BeginChunk(ChunkType.ReConfig, 0);
-        _writer.EndChunk(ReConfigParameter.WriteOutgoingReset(request, _reconfigRequestSeq, _peerReconfigSeqExpected - 1, _nextTsn - 1, streams));
-        _reconfigRequestDue = false;
-        _reconfigDeadline = _now + _rto.Rto;
+        var value = _writer.BeginChunk(ChunkType.ReConfig, 0);
+        var offset = 0;
+        for (var i = 0; i < responses; i++)
+        {
+            var (seq, result) = _reconfigResponses[0];
+            _reconfigResponses.RemoveAt(0);
+            offset += ReConfigParameter.WriteResponse(value[offset..], seq, result);
+        }
+
+        if (request is not null)
+        {
+            offset += ReConfigParameter.WriteOutgoingReset(value[offset..], _reconfigRequestSeq, _peerReconfigSeqExpected - 1, _nextTsn - 1, request);
+            _reconfigRequestDue = false;
+            _reconfigDeadline = _now + _rto.Rto;
+        }
+
+        _writer.EndChunk(offset);
     }
 
     /// <summary>Takes the queued streams whose data has all been handed out (§5.1.2 needs their last TSN fixed).</summary>

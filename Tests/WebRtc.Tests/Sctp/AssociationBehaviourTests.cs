@@ -149,6 +149,45 @@ public sealed class AssociationBehaviourTests
         Assert.False(link.Server.TryPollTransmit(out _));
     }
 
+    [Fact]
+    public void PeerResetsStream_AnswerCarriesSuccessAndOwnResetOfThatStream()
+    {
+        var (link, id) = Established();
+        var reconfigs = new List<byte[]>();
+        link.OnEmit = (toServer, packet) =>
+        {
+            if (!toServer)
+            {
+                reconfigs.AddRange(SctpPackets.Chunks(packet).Where(c => c.Type == ChunkType.ReConfig).Select(c => c.Value));
+            }
+        };
+
+        link.Client.CloseChannel(id, link.Now);
+        Assert.True(link.RunUntil(() => link.ServerEvents.Contains(new DataChannelEvent.ChannelClosed(id))));
+        link.Flush();
+
+        // RFC 6525 §3.1 combination: Re-configuration Response (16, success) then Outgoing SSN Reset Request (13).
+        var answer = reconfigs[0];
+        Assert.Equal(ParameterType.ReconfigurationResponse, BinaryPrimitives.ReadUInt16BigEndian(answer));
+        Assert.Equal(ReConfigParameter.ResultSuccess, BinaryPrimitives.ReadUInt32BigEndian(answer.AsSpan(8)));
+        Assert.Equal(ParameterType.OutgoingSsnResetRequest, BinaryPrimitives.ReadUInt16BigEndian(answer.AsSpan(12)));
+        Assert.Equal(18, BinaryPrimitives.ReadUInt16BigEndian(answer.AsSpan(14)));
+        Assert.Equal(id, BinaryPrimitives.ReadUInt16BigEndian(answer.AsSpan(28)));
+    }
+
+    [Fact]
+    public void CloseChannel_BeforeResponse_IdIsNotReused()
+    {
+        var (link, id) = Established();
+
+        link.Client.CloseChannel(id, link.Now);
+        var reopened = link.Client.OpenChannel("b", ordered: true, maxRetransmits: null, link.Now);
+
+        Assert.NotEqual(id, reopened);
+        Assert.False(link.Client.Send(id, "closing"u8, binary: false, link.Now));
+        Assert.True(link.Client.Send(reopened, "fresh"u8, binary: false, link.Now));
+    }
+
     private static List<byte[]> SendSeparately(LossyLink link, ushort id, int count)
     {
         var packets = new List<byte[]>();

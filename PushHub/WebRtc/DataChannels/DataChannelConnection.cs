@@ -24,9 +24,9 @@ public sealed partial class DataChannelConnection
     public DataChannelConnection(DataChannelOptions options, TimeSpan now)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxPacketBytes < 256)
+        if (options.MaxPacketBytes is < 512 or > ushort.MaxValue)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), "MaxPacketBytes must be at least 256.");
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxPacketBytes must be between 512 and 65535.");
         }
 
         _options = options;

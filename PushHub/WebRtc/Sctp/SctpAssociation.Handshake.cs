@@ -73,8 +73,9 @@ internal sealed partial class SctpAssociation
             InboundStreams = StreamCount,
             InitialTsn = tsn,
         };
-        var extra = _unrecognized.Count <= 512 ? _unrecognized.ToArray() : [];
         _writer.Begin(_port, _peerPort, peer.InitiateTag);
+        var fixedPart = SctpPacketReader.ChunkHeaderLength + InitChunk.FixedLength + 12 + ((4 + StateCookie.Length + 3) & ~3);
+        var extra = fixedPart + _unrecognized.Count <= _writer.Remaining ? _unrecognized.ToArray() : [];
         var value = _writer.BeginChunk(ChunkType.InitAck, 0);
         _writer.EndChunk(InitChunk.Write(value, info, cookie, extra));
         _readyPackets.Enqueue(_writer.ToArray());

@@ -28,7 +28,7 @@ internal sealed partial class SctpAssociation
         if (data.UserData.IsEmpty)
         {
             // §6.2: a DATA chunk without user data is a protocol error (No User Data, cause 9).
-            Abort("peer sent DATA without user data", _now);
+            Abort("peer sent DATA without user data", _now, ErrorCause.ProtocolViolation);
             return false;
         }
 
@@ -54,7 +54,7 @@ internal sealed partial class SctpAssociation
                 return true;
             case ReassemblyResult.TooLarge:
                 // Documented choice: a message beyond our a=max-message-size ends the association.
-                Abort("peer message exceeds max-message-size", _now);
+                Abort("peer message exceeds max-message-size", _now, ErrorCause.ProtocolViolation);
                 return false;
         }
 

@@ -84,8 +84,21 @@ internal sealed partial class SctpAssociation
             WriteSack();
         }
 
-        while (_control.TryPeek(out var control) && SctpPacketWriter.PaddedChunkLength(control.Value.Length) <= _writer.Remaining)
+        while (_control.TryPeek(out var control))
         {
+            var length = SctpPacketWriter.PaddedChunkLength(control.Value.Length);
+            if (length > MaxPacketBytes - SctpPacketReader.CommonHeaderLength)
+            {
+                _control.Dequeue(); // e.g. a HEARTBEAT-ACK echoing more than our packet holds: never sendable
+                _counters.MalformedChunks++;
+                continue;
+            }
+
+            if (length > _writer.Remaining)
+            {
+                break;
+            }
+
             _control.Dequeue();
             _writer.TryAppend(control.Type, control.Flags, control.Value);
         }

@@ -204,7 +204,10 @@ internal sealed partial class SctpAssociation
         return (chunk.Type & 0x80) != 0;
     }
 
-    public void Abort(string reason, TimeSpan now)
+    public void Abort(string reason, TimeSpan now) => Abort(reason, now, ErrorCause.UserInitiatedAbort);
+
+    /// <summary>Sends ABORT with one error cause carrying the reason text (12 user-initiated, 13 protocol violation).</summary>
+    private void Abort(string reason, TimeSpan now, ushort cause)
     {
         _now = now;
         if (State == AssociationState.Closed)
@@ -218,7 +221,7 @@ internal sealed partial class SctpAssociation
             var text = System.Text.Encoding.UTF8.GetBytes(reason.Length > 200 ? reason[..200] : reason);
             _writer.Begin(_port, _peerPort, _peerTag);
             var value = _writer.BeginChunk(ChunkType.Abort, 0);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(value, ErrorCause.UserInitiatedAbort);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(value, cause);
             System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(value[2..], (ushort)(4 + text.Length));
             text.CopyTo(value[4..]);
             _writer.EndChunk((4 + text.Length + 3) & ~3);
@@ -230,7 +233,7 @@ internal sealed partial class SctpAssociation
 
     private static string AbortReason(ReadOnlySpan<byte> causes)
     {
-        if (causes.Length >= 4 && causes[0] == 0 && causes[1] == ErrorCause.UserInitiatedAbort)
+        if (causes.Length >= 4 && causes[0] == 0 && causes[1] is (byte)ErrorCause.UserInitiatedAbort or (byte)ErrorCause.ProtocolViolation)
         {
             int length = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(causes[2..]);
             if (length >= 4 && length <= causes.Length && System.Text.Unicode.Utf8.IsValid(causes[4..length]))

@@ -181,6 +181,27 @@ public sealed class DataChannelPairTests
     }
 
     [Fact]
+    public void Send_SmallerMaxPacketBytes_EveryPacketWithinIt()
+    {
+        var options = new DataChannelOptions { MaxPacketBytes = 600 };
+        var link = new LossyLink(seed: 32, loss: 0.1, reorder: true, options: options);
+        var reliable = link.ConnectAndOpen("r", ordered: true, maxRetransmits: null);
+        var quotes = link.Client.OpenChannel("q", ordered: false, maxRetransmits: 0, link.Now);
+        Assert.True(link.RunUntil(() => link.ClientEvents.OfType<DataChannelEvent.ChannelOpened>().Count() == 2));
+
+        Assert.True(link.Client.Send(reliable, new byte[20_000], binary: true, link.Now));
+        Assert.False(link.Client.Send(quotes, new byte[600], binary: true, link.Now));
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.True(link.Client.Send(quotes, new byte[link.Client.MaxUnfragmentedMessageBytes], binary: true, link.Now));
+            Assert.True(link.Server.Send(reliable, new byte[100], binary: true, link.Now));
+        }
+
+        Assert.True(link.RunUntil(() => link.ServerMessages.Any(m => m.Payload.Length == 20_000) && link.ClientMessages.Count() == 50));
+        Assert.InRange(link.LargestPacket, 500, 600);
+    }
+
+    [Fact]
     public void Send_ServerToClientOnPeerOpenedChannel_Arrives()
     {
         var link = new LossyLink(seed: 41, loss: 0.1);

@@ -168,6 +168,31 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void HandlePacket_HeartbeatTooBigToEcho_IsDroppedAndLaterOnesAnswered()
+    {
+        var (link, id) = Established();
+        var answers = new List<byte[]>();
+        link.OnEmit = (toServer, packet) =>
+        {
+            if (!toServer)
+            {
+                answers.Add(packet);
+            }
+        };
+        byte[] big = [0, 1, 0x05, 0x18, .. new byte[1300]];
+        byte[] small = [0, 1, 0, 8, 4, 3, 2, 1];
+
+        link.Inject(toServer: true, SctpPackets.Build(link.TagToServer, (ChunkType.Heartbeat, 0, big)));
+        link.Inject(toServer: true, SctpPackets.Build(link.TagToServer, (ChunkType.Heartbeat, 0, small)));
+
+        var acks = answers.SelectMany(SctpPackets.Chunks).Where(c => c.Type == ChunkType.HeartbeatAck).ToList();
+        Assert.Equal(small, Assert.Single(acks).Value);
+        Assert.All(answers, a => Assert.True(a.Length <= 1191));
+        link.OnEmit = null;
+        AssertStillWorks(link, id);
+    }
+
+    [Fact]
     public void HandlePacket_DataBeforeOpenAndMalformedOpen_AffectOnlyThatStream()
     {
         var (link, id) = Established();

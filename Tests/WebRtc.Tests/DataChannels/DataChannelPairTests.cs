@@ -218,6 +218,29 @@ public sealed class DataChannelPairTests
     }
 
     [Fact]
+    public void Send_BeforeAck_GoesOrderedAndArrivesAfterOpen()
+    {
+        var link = new LossyLink(seed: 43, loss: 0.2, reorder: true);
+        link.Client.Connect(link.Now);
+        Assert.True(link.RunUntil(() => link.Client.IsEstablished && link.Server.IsEstablished));
+        var dataFlags = new List<byte>();
+        link.OnEmit = (toServer, packet) => dataFlags.AddRange(toServer
+            ? Sctp.SctpPackets.Chunks(packet).Where(c => c.Type == ChunkType.Data).Select(c => c.Flags)
+            : []);
+
+        var id = link.Client.OpenChannel("quotes", ordered: false, maxRetransmits: 0, link.Now);
+        Assert.True(link.Client.Send(id, "early"u8, binary: false, link.Now));
+        link.Flush();
+
+        Assert.All(dataFlags, f => Assert.Equal(0, f & DataChunk.FlagUnordered)); // OPEN and the early message both ordered
+        Assert.True(link.RunUntil(() => link.ServerMessages.Any()) || link.Client.Counters.ChunksAbandoned > 0);
+        var opened = link.ServerEvents.FindIndex(e => e is DataChannelEvent.ChannelOpened);
+        Assert.True(opened >= 0);
+        Assert.True(link.ServerEvents.FindIndex(e => e is DataChannelEvent.MessageReceived) is -1 or > 0);
+        Assert.Equal(0, link.Server.Counters.MessagesDropped);
+    }
+
+    [Fact]
     public void OpenChannel_FromServer_UsesOddId()
     {
         var link = new LossyLink(seed: 42);

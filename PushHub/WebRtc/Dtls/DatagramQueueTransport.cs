@@ -24,6 +24,7 @@ internal sealed class DatagramQueueTransport(Action<ReadOnlySpan<byte>> sendData
     private int _queued;
     private long _dropped;
     private volatile bool _closed;
+    private volatile bool _clientHelloSeen;
 
     public long DroppedDatagrams => Interlocked.Read(ref _dropped);
 
@@ -32,11 +33,12 @@ internal sealed class DatagramQueueTransport(Action<ReadOnlySpan<byte>> sendData
     /// <summary>Copies the datagram; never blocks. False when dropped (closed, too large or queue full).</summary>
     public bool TryEnqueue(ReadOnlySpan<byte> datagram)
     {
-        if (_closed || datagram.Length > ReceiveLimit)
+        if (_closed || datagram.Length > ReceiveLimit || !(_clientHelloSeen || StartsWithClientHello(datagram)))
         {
             Interlocked.Increment(ref _dropped);
             return false;
         }
+        _clientHelloSeen = true;
         if (Interlocked.Increment(ref _queued) > QueueLimit)
         {
             Interlocked.Decrement(ref _queued);
@@ -47,6 +49,15 @@ internal sealed class DatagramQueueTransport(Action<ReadOnlySpan<byte>> sendData
         _available.Release();
         return true;
     }
+
+    /// <summary>
+    /// Until the peer's first ClientHello, anything else is dropped: an unauthenticated epoch-0 record with a
+    /// high sequence number would otherwise advance BouncyCastle's replay window (RFC 6347 §4.1.2.6) past the
+    /// real ClientHello's and stall the handshake. This is the part of a cookie exchange that ICE does not cover.
+    /// </summary>
+    private static bool StartsWithClientHello(ReadOnlySpan<byte> datagram) =>
+        // RFC 6347 §4.1 record header (13 bytes), then §4.2.2 handshake header (12): type 22, epoch 0, client_hello.
+        datagram.Length >= 13 + 12 && datagram[0] == 22 && datagram[3] == 0 && datagram[4] == 0 && datagram[13] == 1;
 
     public int GetReceiveLimit() => ReceiveLimit;
 

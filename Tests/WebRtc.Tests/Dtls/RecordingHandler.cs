@@ -33,7 +33,14 @@ internal sealed class RecordingHandler : IDtlsHandler
 
     public void OnConnected() => Connected.TrySetResult();
 
-    public void OnApplicationData(ReadOnlySpan<byte> data) => Received.Add(data.ToArray());
+    public bool ThrowOnData { get; set; }
+
+    public void OnApplicationData(ReadOnlySpan<byte> data)
+    {
+        if (ThrowOnData)
+            throw new InvalidOperationException("handler bug");
+        Received.Add(data.ToArray());
+    }
 
     public void OnClosed(string reason)
     {

@@ -64,6 +64,33 @@ public sealed class DtlsServerTransportTests
     }
 
     [Fact]
+    public async Task Send_FromManyThreadsWhileReceiving_EveryRecordArrivesIntact()
+    {
+        using var pair = new DtlsTestPair();
+        var client = await pair.ConnectedAsync();
+        const int Threads = 4, PerThread = 50;
+
+        var senders = Enumerable.Range(0, Threads).Select(t => Task.Factory.StartNew(
+            () =>
+            {
+                for (var i = 0; i < PerThread; i++)
+                    Assert.True(pair.Server.Send(Payload((t * 1000) + i, 100 + i)));
+            },
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
+        for (var i = 0; i < 100; i++)
+            client.Send(Payload(-i, 10), 0, 10);
+        await Task.WhenAll(senders).WaitAsync(DtlsTestPair.Patience);
+
+        var expected = Enumerable.Range(0, Threads)
+            .SelectMany(t => Enumerable.Range(0, PerThread).Select(i => Convert.ToHexString(Payload((t * 1000) + i, 100 + i))))
+            .Order().ToList();
+        var received = Enumerable.Range(0, Threads * PerThread).Select(_ => Convert.ToHexString(DtlsTestPair.Receive(client))).Order().ToList();
+        Assert.Equal(expected, received);
+        for (var i = 0; i < 100; i++)
+            Assert.Equal(Payload(-i, 10), pair.Handler.NextReceived());
+    }
+
+    [Fact]
     public async Task Send_LargerThanOneRecord_Throws()
     {
         using var pair = new DtlsTestPair();

@@ -8,11 +8,8 @@ namespace Ticker.PushHub.WebRtc.Dtls;
 /// socket loop pushes datagrams with <see cref="TryEnqueue"/>, the transport's own thread waits in
 /// <see cref="Receive"/> on a semaphore for exactly the time BouncyCastle asks (no polling).
 /// </summary>
-internal sealed class DatagramQueueTransport(Action<ReadOnlySpan<byte>> sendDatagram, object gate) : DatagramTransport
+internal sealed class DatagramQueueTransport(Action<ReadOnlySpan<byte>> sendDatagram, object gate, int sendLimit) : DatagramTransport
 {
-    /// <summary>Every datagram the server sends fits in this, so the path MTU never fragments it.</summary>
-    public const int SendLimit = 1200;
-
     /// <summary>Larger than any sane peer datagram (Chromium's ClientHello fragments are ~1.2 KB).</summary>
     public const int ReceiveLimit = 1500;
 
@@ -61,7 +58,7 @@ internal sealed class DatagramQueueTransport(Action<ReadOnlySpan<byte>> sendData
 
     public int GetReceiveLimit() => ReceiveLimit;
 
-    public int GetSendLimit() => SendLimit;
+    public int GetSendLimit() => sendLimit;
 
     /// <summary>
     /// Waits up to <paramref name="waitMillis"/> (0 = forever, as BouncyCastle's own receivers read it) and

@@ -18,6 +18,12 @@ namespace Ticker.PushHub.WebRtc.Dtls;
 /// </remarks>
 public sealed partial class DtlsServerTransport : IDisposable
 {
+    /// <summary>
+    /// Largest datagram the server sends (webrtc-notes: keep it ≤ 1200). Leaves 1163 bytes of AES-GCM record
+    /// plaintext (13 header + 8 explicit nonce + 16 tag, RFC 6347 §4.1 and RFC 5288 §3).
+    /// </summary>
+    public const int DefaultMaxDatagramSize = 1200;
+
     /// <summary>How long <see cref="Dispose"/> waits for the thread (it may be inside a handler callback).</summary>
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(2);
 
@@ -41,7 +47,19 @@ public sealed partial class DtlsServerTransport : IDisposable
     /// <param name="remoteSha256Fingerprint">The offer's <c>a=fingerprint:sha-256</c> value, either case.</param>
     /// <exception cref="ArgumentException">The fingerprint is not 32 colon-separated hex pairs.</exception>
     public DtlsServerTransport(DtlsCertificate certificate, string remoteSha256Fingerprint, IDtlsHandler handler, TimeSpan handshakeTimeout)
+        : this(certificate, remoteSha256Fingerprint, handler, handshakeTimeout, DefaultMaxDatagramSize)
     {
+    }
+
+    /// <param name="maxDatagramSize">
+    /// Largest datagram sent. 1228 would let a 1191-byte SCTP packet (the 1280-byte IPv6 budget of
+    /// webrtc-notes) ride in one AES-GCM record; the default keeps every datagram within 1200.
+    /// </param>
+    public DtlsServerTransport(
+        DtlsCertificate certificate, string remoteSha256Fingerprint, IDtlsHandler handler, TimeSpan handshakeTimeout, int maxDatagramSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDatagramSize, 256);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxDatagramSize, DatagramQueueTransport.ReceiveLimit);
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(handshakeTimeout, TimeSpan.Zero);
@@ -51,13 +69,16 @@ public sealed partial class DtlsServerTransport : IDisposable
         _handler = handler;
         // BouncyCastle reads a zero handshake timeout as "none"; keep a tiny positive one positive.
         _handshakeTimeoutMillis = (int)Math.Clamp(Math.Ceiling(handshakeTimeout.TotalMilliseconds), 1, int.MaxValue);
-        _datagrams = new DatagramQueueTransport(handler.SendDatagram, _gate);
+        _datagrams = new DatagramQueueTransport(handler.SendDatagram, _gate, maxDatagramSize);
         _server = new WebRtcDtlsServer(Crypto, certificate, remoteFingerprint, _handshakeTimeoutMillis);
     }
 
     public bool IsConnected => _connected;
 
-    /// <summary>Largest <see cref="Send"/> payload: what fits a record in a 1200-byte datagram (1163 with AES-GCM); 0 until connected.</summary>
+    /// <summary>
+    /// Largest <see cref="Send"/> payload: what fits one record in the largest datagram (1163 for AES-GCM in
+    /// 1200 bytes, 1171 for ChaCha20-Poly1305); 0 until connected. The SCTP layer sizes its packets by this.
+    /// </summary>
     public int MaxApplicationDataSize => _maxApplicationDataSize;
 
     /// <summary>The negotiated IANA cipher suite (0xC02B for Chromium); 0 until connected.</summary>

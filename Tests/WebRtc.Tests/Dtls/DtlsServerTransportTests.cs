@@ -91,6 +91,20 @@ public sealed class DtlsServerTransportTests
     }
 
     [Fact]
+    public async Task Send_MaxDatagramSize1228_CarriesA1191ByteSctpPacketInOneRecord()
+    {
+        using var pair = new DtlsTestPair(maxDatagramSize: 1228);
+        var client = await pair.ConnectedAsync();
+        var packet = Payload(1191, 1191);
+
+        Assert.Equal(1191, pair.Server.MaxApplicationDataSize);
+        Assert.True(pair.Server.Send(packet));
+
+        Assert.Equal(packet, DtlsTestPair.Receive(client));
+        Assert.Equal(1228, pair.Handler.MaxDatagramSize);
+    }
+
+    [Fact]
     public async Task Send_LargerThanOneRecord_Throws()
     {
         using var pair = new DtlsTestPair();

@@ -18,12 +18,13 @@ internal sealed class DtlsTestPair : IDisposable
     public DtlsTestPair(
         string? offeredFingerprint = null, bool clientHasCertificate = true, int clientSendLimit = 1200,
         TimeSpan? handshakeTimeout = null, int[]? clientCipherSuites = null,
-        int clientHelloPadding = 0)
+        int clientHelloPadding = 0, int maxDatagramSize = DtlsServerTransport.DefaultMaxDatagramSize)
     {
         Handler = new RecordingHandler();
         Link = new MemoryDatagramTransport(clientSendLimit);
         Server = new DtlsServerTransport(
-            ServerCertificate, offeredFingerprint ?? ClientCertificate.Sha256Fingerprint, Handler, handshakeTimeout ?? Patience);
+            ServerCertificate, offeredFingerprint ?? ClientCertificate.Sha256Fingerprint, Handler, handshakeTimeout ?? Patience,
+            maxDatagramSize);
         Handler.Forward = Link.Deliver;
         Link.Outbound = datagram => Server.Enqueue(datagram);
         Client = new TestDtlsClient(Crypto, clientHasCertificate ? ClientCertificate : null) { ClientHelloPadding = clientHelloPadding };

@@ -18,4 +18,10 @@ public sealed record DataChannelOptions
 
     /// <summary>Per-channel send buffer limit; Send returns false beyond it.</summary>
     public int MaxBufferedBytesPerChannel { get; init; } = 256 * 1024;
+
+    /// <summary>
+    /// True on the DTLS client side (tests, a client role): channels this side opens take even stream
+    /// ids; the hub, as DTLS server, takes odd ones (RFC 8832 §6).
+    /// </summary>
+    public bool IsDtlsClient { get; init; }
 }

@@ -1,6 +1,11 @@
 namespace Ticker.PushHub.WebRtc.Dtls;
 
-/// <summary>What a <see cref="DtlsServerTransport"/> reports; called on the transport's own thread.</summary>
+/// <summary>
+/// What a <see cref="DtlsServerTransport"/> reports. <see cref="OnConnected"/>, <see cref="OnApplicationData"/> and
+/// <see cref="OnClosed"/> run on the transport's own thread (OnClosed on the caller of Dispose when never started); <see cref="SendDatagram"/> runs on whichever thread
+/// sends (that one, or a caller of <see cref="DtlsServerTransport.Send"/>), one call at a time per transport and
+/// under its lock, so it must not wait on anything that calls back into the same transport.
+/// </summary>
 public interface IDtlsHandler
 {
     /// <summary>Sends one DTLS datagram to the peer (the session knows the selected address).</summary>

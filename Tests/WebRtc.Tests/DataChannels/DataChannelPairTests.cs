@@ -1,0 +1,370 @@
+using System.Buffers.Binary;
+using System.Text;
+using Ticker.PushHub.WebRtc.DataChannels;
+using Ticker.PushHub.WebRtc.Sctp;
+
+namespace Ticker.WebRtc.Tests.DataChannels;
+
+/// <summary>Two associations (client and hub) over a lossy in-memory link with a fake clock.</summary>
+public sealed class DataChannelPairTests
+{
+    [Fact]
+    public void ConnectAndOpen_ClientChannel_OpensOnBothSidesWithEvenId()
+    {
+        var link = new LossyLink(seed: 1);
+
+        var id = link.ConnectAndOpen("quotes", ordered: false, maxRetransmits: 0);
+
+        Assert.Equal(0, id % 2);
+        Assert.Contains(link.ClientEvents, e => e is DataChannelEvent.Connected);
+        Assert.Contains(link.ServerEvents, e => e is DataChannelEvent.Connected);
+        var opened = link.ServerEvents.OfType<DataChannelEvent.ChannelOpened>().Single();
+        Assert.Equal(new DataChannelEvent.ChannelOpened(id, "quotes", string.Empty, false, 0, null), opened);
+        Assert.True(link.LargestPacket <= 1191);
+    }
+
+    [Theory]
+    [InlineData(11, 0.0, 0.0, false)]
+    [InlineData(12, 0.05, 0.02, true)]
+    [InlineData(13, 0.20, 0.05, true)]
+    public void Send_ReliableOrdered_AllArriveInOrderExactlyOnce(int seed, double loss, double duplicate, bool reorder)
+    {
+        var link = new LossyLink(seed);
+        var id = link.ConnectAndOpen("control", ordered: true, maxRetransmits: null);
+        link.Loss = loss;
+        link.Duplicate = duplicate;
+        link.Reorder = reorder;
+        const int count = 300;
+
+        var sent = 0;
+        Assert.True(link.RunUntil(() =>
+        {
+            while (sent < count && link.Client.Send(id, Encoding.UTF8.GetBytes($"m{sent}"), binary: false, link.Now))
+            {
+                sent++;
+            }
+
+            return link.ServerMessages.Count() == count && link.Client.BufferedAmount(id) == 0;
+        }));
+
+        var received = link.ServerMessages.Select(m => Encoding.UTF8.GetString(m.Payload)).ToList();
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"m{i}"), received);
+        Assert.All(link.ServerMessages, m => Assert.False(m.Binary));
+        Assert.True(link.LargestPacket <= 1191, $"largest packet {link.LargestPacket}");
+        Assert.Equal(0, link.Server.Counters.InternalErrors + link.Client.Counters.InternalErrors);
+        Assert.Equal(loss > 0, link.Client.Counters.Retransmissions > 0);
+    }
+
+    [Theory]
+    [InlineData(21, 0.05)]
+    [InlineData(22, 0.20)]
+    public void Send_UnorderedMaxRetransmitsZero_NoDuplicatesLossesSkippedReceiverKeepsGoing(int seed, double loss)
+    {
+        var link = new LossyLink(seed);
+        var id = link.ConnectAndOpen("quotes", ordered: false, maxRetransmits: 0);
+        link.Loss = loss;
+        link.Duplicate = 0.05;
+        link.Reorder = true;
+        var tsnsToServer = new List<uint>();
+        link.OnEmit = (toServer, packet) =>
+        {
+            if (!toServer)
+            {
+                foreach (var chunk in SctpPackets_Chunks(packet))
+                {
+                    if (chunk.Type == ChunkType.Sack)
+                    {
+                        tsnsToServer.Add(BinaryPrimitives.ReadUInt32BigEndian(chunk.Value));
+                    }
+                }
+            }
+        };
+
+        // Quotes at 50 per second for 20 simulated seconds.
+        const int count = 1000;
+        for (var i = 0; i < count; i++)
+        {
+            var message = new byte[100];
+            BinaryPrimitives.WriteInt32BigEndian(message, i);
+            Assert.True(link.Client.Send(id, message, binary: true, link.Now));
+            link.RunUntil(() => false, TimeSpan.FromMilliseconds(20));
+        }
+
+        link.Loss = 0;
+        link.Duplicate = 0;
+        Assert.True(link.RunUntil(() => link.Client.BufferedAmount(id) == 0));
+
+        var numbers = link.ServerMessages.Select(m => BinaryPrimitives.ReadInt32BigEndian(m.Payload)).ToList();
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
+        Assert.True(numbers.Count < count, "some were lost and not retransmitted");
+        Assert.True(link.Client.Counters.ForwardTsnsSent > 0);
+        Assert.True(link.Server.Counters.ForwardTsnsReceived > 0);
+        // The receiver never stalled: most of the last hundred still arrived.
+        Assert.True(numbers.Count(n => n >= count - 100) > 100 * (1 - (3 * loss)), "late messages arrive");
+        Assert.Equal(0, link.Client.Counters.Retransmissions); // maxRetransmits 0: abandoned, never resent
+        AssertCumulativeAckAdvances(tsnsToServer);
+        Assert.True(link.LargestPacket <= 1191);
+
+        // After the lossy phase the channel still carries messages.
+        Assert.True(link.Client.Send(id, new byte[] { 1, 2, 3 }, binary: true, link.Now));
+        Assert.True(link.RunUntil(() => link.ServerMessages.Last().Payload.Length == 3));
+    }
+
+    [Theory]
+    [InlineData(23, 0, null)]
+    [InlineData(24, null, 100)]
+    public void Send_OrderedPartiallyReliableUnderLoss_InOrderNoDuplicatesAndKeepsGoing(int seed, int? maxRetransmits, int? maxLifetimeMs)
+    {
+        var link = new LossyLink(seed);
+        link.Client.Connect(link.Now);
+        Assert.True(link.RunUntil(() => link.Server.IsEstablished && link.Client.IsEstablished));
+        var id = link.Client.OpenChannel("ordered-pr", ordered: true, maxRetransmits, maxLifetimeMs, link.Now);
+        Assert.True(link.RunUntil(() => link.ClientEvents.OfType<DataChannelEvent.ChannelOpened>().Any()));
+        Assert.Equal((maxRetransmits, maxLifetimeMs), link.ServerEvents.OfType<DataChannelEvent.ChannelOpened>().Select(o => (o.MaxRetransmits, o.MaxLifetimeMs)).Single());
+        link.Loss = 0.15;
+        link.Reorder = true;
+
+        const int count = 600;
+        for (var i = 0; i < count; i++)
+        {
+            var message = new byte[i % 3 == 0 ? 2500 : 60]; // some fragmented: abandoned whole, never half-delivered
+            BinaryPrimitives.WriteInt32BigEndian(message, i);
+            Assert.True(link.Client.Send(id, message, binary: true, link.Now), $"send {i}");
+            link.RunUntil(() => false, TimeSpan.FromMilliseconds(20));
+        }
+
+        link.Loss = 0;
+        Assert.True(link.RunUntil(() => link.Client.BufferedAmount(id) == 0));
+
+        var numbers = link.ServerMessages.Select(m => BinaryPrimitives.ReadInt32BigEndian(m.Payload)).ToList();
+        Assert.Equal(numbers.OrderBy(n => n), numbers); // ordered delivery survives the skips
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
+        Assert.All(link.ServerMessages, m => Assert.Equal(BinaryPrimitives.ReadInt32BigEndian(m.Payload) % 3 == 0 ? 2500 : 60, m.Payload.Length));
+        Assert.True(link.Server.Counters.ForwardTsnsReceived > 0);
+        Assert.True(numbers.Count(n => n >= count - 100) > 50, "late messages arrive");
+        Assert.True(link.LargestPacket <= 1191);
+    }
+
+    private static void AssertCumulativeAckAdvances(List<uint> cumulativeAcks)
+    {
+        Assert.NotEmpty(cumulativeAcks);
+        var last = cumulativeAcks[^1];
+        var first = cumulativeAcks[0];
+        Assert.True((int)(last - first) >= 900, $"cumulative TSN moved {(int)(last - first)}");
+    }
+
+    private static List<(byte Type, byte Flags, byte[] Value)> SctpPackets_Chunks(byte[] packet) => Sctp.SctpPackets.Chunks(packet);
+
+    [Fact]
+    public void Send_LargeReliableMessagesUnderLoss_FragmentAndReassemble()
+    {
+        var link = new LossyLink(seed: 31, loss: 0.05, duplicate: 0.02, reorder: true, options: new DataChannelOptions { RemoteMaxMessageBytes = 262144, MaxBufferedBytesPerChannel = 1 << 20 });
+        var id = link.ConnectAndOpen("snapshot", ordered: true, maxRetransmits: null);
+        var random = new Random(5);
+        var messages = Enumerable.Range(0, 3).Select(_ =>
+        {
+            var m = new byte[100 * 1024];
+            random.NextBytes(m);
+            return m;
+        }).ToList();
+
+        foreach (var message in messages)
+        {
+            Assert.True(link.Client.Send(id, message, binary: true, link.Now));
+        }
+
+        Assert.True(link.RunUntil(() => link.ServerMessages.Count() == 3));
+
+        Assert.Equal(messages, link.ServerMessages.Select(m => m.Payload));
+        Assert.True(link.LargestPacket <= 1191, $"largest packet {link.LargestPacket}");
+        Assert.True(link.PacketsEmitted > 3 * 100 * 1024 / 1191);
+    }
+
+    [Fact]
+    public void Send_SmallerMaxPacketBytes_EveryPacketWithinIt()
+    {
+        var options = new DataChannelOptions { MaxPacketBytes = 600 };
+        var link = new LossyLink(seed: 32, loss: 0.1, reorder: true, options: options);
+        var reliable = link.ConnectAndOpen("r", ordered: true, maxRetransmits: null);
+        var quotes = link.Client.OpenChannel("q", ordered: false, maxRetransmits: 0, link.Now);
+        Assert.True(link.RunUntil(() => link.ClientEvents.OfType<DataChannelEvent.ChannelOpened>().Count() == 2));
+
+        Assert.True(link.Client.Send(reliable, new byte[20_000], binary: true, link.Now));
+        Assert.False(link.Client.Send(quotes, new byte[600], binary: true, link.Now));
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.True(link.Client.Send(quotes, new byte[link.Client.MaxUnfragmentedMessageBytes], binary: true, link.Now));
+            Assert.True(link.Server.Send(reliable, new byte[100], binary: true, link.Now));
+        }
+
+        Assert.True(link.RunUntil(() => link.ServerMessages.Any(m => m.Payload.Length == 20_000) && link.ClientMessages.Count() == 50));
+        Assert.InRange(link.LargestPacket, 500, 600);
+    }
+
+    [Fact]
+    public void Send_ServerToClientOnPeerOpenedChannel_Arrives()
+    {
+        var link = new LossyLink(seed: 41, loss: 0.1);
+        var id = link.ConnectAndOpen("quotes", ordered: true, maxRetransmits: null);
+
+        Assert.True(link.Server.Send(id, "hello"u8, binary: false, link.Now));
+        Assert.True(link.Server.Send(id, [], binary: true, link.Now));
+
+        Assert.True(link.RunUntil(() => link.ClientMessages.Count() == 2));
+        Assert.Equal("hello", Encoding.UTF8.GetString(link.ClientMessages.First().Payload));
+        var empty = link.ClientMessages.Last();
+        Assert.True(empty.Binary);
+        Assert.Empty(empty.Payload);
+    }
+
+    [Fact]
+    public void Send_BeforeAck_GoesOrderedAndArrivesAfterOpen()
+    {
+        var link = new LossyLink(seed: 43, loss: 0.2, reorder: true);
+        link.Client.Connect(link.Now);
+        Assert.True(link.RunUntil(() => link.Client.IsEstablished && link.Server.IsEstablished));
+        var dataFlags = new List<byte>();
+        link.OnEmit = (toServer, packet) => dataFlags.AddRange(toServer
+            ? Sctp.SctpPackets.Chunks(packet).Where(c => c.Type == ChunkType.Data).Select(c => c.Flags)
+            : []);
+
+        var id = link.Client.OpenChannel("quotes", ordered: false, maxRetransmits: 0, link.Now);
+        Assert.True(link.Client.Send(id, "early"u8, binary: false, link.Now));
+        link.Flush();
+
+        Assert.All(dataFlags, f => Assert.Equal(0, f & DataChunk.FlagUnordered)); // OPEN and the early message both ordered
+        Assert.True(link.RunUntil(() => link.ServerMessages.Any()) || link.Client.Counters.ChunksAbandoned > 0);
+        var opened = link.ServerEvents.FindIndex(e => e is DataChannelEvent.ChannelOpened);
+        Assert.True(opened >= 0);
+        Assert.True(link.ServerEvents.FindIndex(e => e is DataChannelEvent.MessageReceived) is -1 or > 0);
+        Assert.Equal(0, link.Server.Counters.MessagesDropped);
+    }
+
+    [Fact]
+    public void OpenChannel_FromServer_UsesOddId()
+    {
+        var link = new LossyLink(seed: 42);
+        link.ConnectAndOpen("a", ordered: true, maxRetransmits: null);
+
+        var id = link.Server.OpenChannel("b", ordered: true, maxRetransmits: null, link.Now);
+
+        Assert.Equal(1, id % 2);
+        Assert.True(link.RunUntil(() => link.ClientEvents.OfType<DataChannelEvent.ChannelOpened>().Any(o => o.Label == "b")));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void CloseChannel_EitherSide_ClosesBothViaReConfigAndFreesId(bool clientCloses)
+    {
+        var link = new LossyLink(seed: 51, loss: 0.1);
+        var id = link.ConnectAndOpen("a", ordered: true, maxRetransmits: null);
+        var other = link.Client.OpenChannel("b", ordered: true, maxRetransmits: null, link.Now);
+        Assert.True(link.RunUntil(() => link.ServerEvents.OfType<DataChannelEvent.ChannelOpened>().Count() == 2));
+
+        (clientCloses ? link.Client : link.Server).CloseChannel(id, link.Now);
+
+        Assert.True(link.RunUntil(() =>
+            link.ClientEvents.Contains(new DataChannelEvent.ChannelClosed(id)) && link.ServerEvents.Contains(new DataChannelEvent.ChannelClosed(id))));
+        Assert.False(link.Client.Send(id, "late"u8, binary: false, link.Now));
+
+        // The other channel is untouched, and once the resets are confirmed the id is free again.
+        Assert.True(link.Client.Send(other, "still here"u8, binary: false, link.Now));
+        Assert.True(link.RunUntil(() => link.ServerMessages.Any(m => m.Id == other)));
+        link.RunUntil(() => false, TimeSpan.FromSeconds(5)); // let the reset responses land
+        Assert.Equal(id, link.Client.OpenChannel("again", ordered: true, maxRetransmits: null, link.Now));
+        Assert.True(link.RunUntil(() => link.ServerEvents.OfType<DataChannelEvent.ChannelOpened>().Any(o => o.Label == "again")));
+        Assert.True(link.Client.Send(id, "reborn"u8, binary: false, link.Now));
+        Assert.True(link.RunUntil(() => link.ServerMessages.Any(m => m.Id == id && m.Payload.Length == 6)));
+    }
+
+    [Fact]
+    public void Abort_FromClient_ServerRaisesClosedAndStops()
+    {
+        var link = new LossyLink(seed: 61);
+        link.ConnectAndOpen("a", ordered: true, maxRetransmits: null);
+
+        link.Client.Abort("pc.close()", link.Now);
+
+        Assert.True(link.RunUntil(() => link.Server.IsClosed));
+        var closed = Assert.IsType<DataChannelEvent.Closed>(link.ServerEvents[^1]);
+        Assert.Contains("pc.close()", closed.Reason, StringComparison.Ordinal);
+        Assert.True(link.Client.IsClosed);
+        Assert.Null(link.Server.NextTimeout);
+    }
+
+    [Fact]
+    public void Heartbeat_IsAnsweredWithSameInfo()
+    {
+        var link = new LossyLink(seed: 71);
+        link.ConnectAndOpen("a", ordered: true, maxRetransmits: null);
+        byte[]? serverTag = null;
+        link.OnEmit = (toServer, packet) => serverTag ??= toServer ? packet[4..8] : null;
+        link.Client.Send(0, "x"u8, false, link.Now);
+        link.Flush();
+        var tag = BinaryPrimitives.ReadUInt32BigEndian(serverTag);
+        byte[] info = [0x00, 0x01, 0x00, 0x08, 0xDE, 0xAD, 0xBE, 0xEF];
+        var answers = new List<byte[]>();
+        link.OnEmit = (toServer, packet) =>
+        {
+            if (!toServer)
+            {
+                answers.Add(packet);
+            }
+        };
+
+        link.Inject(toServer: true, Sctp.SctpPackets.Build(tag, (ChunkType.Heartbeat, 0, info)));
+
+        var ack = answers.SelectMany(Sctp.SctpPackets.Chunks).Single(c => c.Type == ChunkType.HeartbeatAck);
+        Assert.Equal(info, ack.Value);
+    }
+
+    [Fact]
+    public void Send_BeyondBufferLimit_ReturnsFalseAndBufferedAmountTracks()
+    {
+        var link = new LossyLink(seed: 81, options: new DataChannelOptions { MaxBufferedBytesPerChannel = 10_000 });
+        var id = link.ConnectAndOpen("a", ordered: true, maxRetransmits: null);
+
+        Assert.True(link.Client.Send(id, new byte[6000], binary: true, link.Now));
+        Assert.Equal(6000, link.Client.BufferedAmount(id));
+        Assert.False(link.Client.Send(id, new byte[6000], binary: true, link.Now));
+
+        Assert.True(link.RunUntil(() => link.Client.BufferedAmount(id) == 0));
+        Assert.True(link.Client.Send(id, new byte[6000], binary: true, link.Now));
+    }
+
+    [Fact]
+    public void Send_UnorderedUnreliableLargerThanOneChunk_ReturnsFalse()
+    {
+        var link = new LossyLink(seed: 82);
+        var id = link.ConnectAndOpen("quotes", ordered: false, maxRetransmits: 0);
+
+        Assert.False(link.Client.Send(id, new byte[link.Client.MaxUnfragmentedMessageBytes + 1], binary: true, link.Now));
+        Assert.True(link.Client.Send(id, new byte[link.Client.MaxUnfragmentedMessageBytes], binary: true, link.Now));
+        Assert.True(link.RunUntil(() => link.ServerMessages.Count() == 1));
+        Assert.True(link.LargestPacket <= 1191);
+    }
+
+    [Fact]
+    public void Send_LargerThanRemoteMaxMessage_ReturnsFalse()
+    {
+        var link = new LossyLink(seed: 83);
+        var id = link.ConnectAndOpen("a", ordered: true, maxRetransmits: null);
+
+        Assert.False(link.Client.Send(id, new byte[65537], binary: true, link.Now));
+    }
+
+    [Fact]
+    public void PeerGone_RetransmissionsExhausted_ClosesWithReason()
+    {
+        var link = new LossyLink(seed: 91);
+        var id = link.ConnectAndOpen("a", ordered: true, maxRetransmits: null);
+        link.Loss = 1.0;
+
+        link.Client.Send(id, "into the void"u8, binary: false, link.Now);
+
+        Assert.True(link.RunUntil(() => link.Client.IsClosed, TimeSpan.FromHours(1)));
+        var closed = Assert.IsType<DataChannelEvent.Closed>(link.ClientEvents[^1]);
+        Assert.Contains("retransmissions", closed.Reason, StringComparison.Ordinal);
+    }
+}

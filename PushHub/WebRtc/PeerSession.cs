@@ -12,7 +12,7 @@ namespace Ticker.PushHub.WebRtc;
 /// the DTLS thread (decrypted SCTP packets), the subscriber's writer (quotes to send) — so every
 /// call into them holds <see cref="_gate"/>.
 /// </summary>
-internal sealed class PeerSession : IDtlsHandler
+internal sealed partial class PeerSession : IDtlsHandler
 {
     private readonly Lock _gate = new();
     private readonly WebRtcServer _server;
@@ -26,9 +26,12 @@ internal sealed class PeerSession : IDtlsHandler
     private bool _dtlsStarted;
     private int _ended;
 
-    public PeerSession(WebRtcServer server, SdpOffer offer, DtlsCertificate certificate, WebRtcOptions options, TimeProvider clock, IPeerSessionOwner owner)
+    private readonly ILogger _logger;
+
+    public PeerSession(WebRtcServer server, SdpOffer offer, DtlsCertificate certificate, WebRtcOptions options, TimeProvider clock, IPeerSessionOwner owner, ILogger logger)
     {
         _server = server;
+        _logger = logger;
         _owner = owner;
         _clock = clock;
         _created = clock.GetTimestamp();
@@ -126,6 +129,9 @@ internal sealed class PeerSession : IDtlsHandler
 
         _timer.Dispose();
         _server.Forget(this);
+        var c = _channels.Counters;
+        LogEnded(_logger, LocalUfrag, Remote?.ToString() ?? "none", reason, _dtls.IsConnected, _channels.IsEstablished,
+            c.PacketsReceived, c.PacketsSent, c.MalformedPackets + c.BadChecksums + c.BadVerificationTags + c.MalformedChunks, c.Retransmissions);
         // Dispose joins the DTLS thread, which may be the caller (OnClosed): let another thread do it.
         ThreadPool.UnsafeQueueUserWorkItem(static dtls => dtls.Dispose(), _dtls, preferLocal: false);
         _owner.OnSessionEnded(this, reason);
@@ -211,4 +217,7 @@ internal sealed class PeerSession : IDtlsHandler
         var due = _channels.NextTimeout is { } next ? next - Now : Timeout.InfiniteTimeSpan;
         _timer.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "WebRTC session {Ufrag} ({Remote}) ended: {Reason}; DTLS up {Dtls}, SCTP up {Sctp}, SCTP packets in {In} out {Out}, dropped {Dropped}, retransmitted {Retransmitted}")]
+    private static partial void LogEnded(ILogger logger, string ufrag, string remote, string reason, bool dtls, bool sctp, long @in, long @out, long dropped, long retransmitted);
 }

@@ -64,7 +64,7 @@ internal sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebR
             throw new WebRtcCapacityException($"this hub has its maximum of {_options.MaxSessions} WebRTC sessions");
         }
 
-        var session = new PeerSession(this, offer, _certificate, _options, clock, owner);
+        var session = new PeerSession(this, offer, _certificate, _options, clock, owner, logger);
         _byUfrag[session.LocalUfrag] = session;
         metrics.Sessions.Add(1);
         var answer = SdpAnswer.Build(offer, session.LocalUfrag, session.LocalPassword, _certificate.Sha256Fingerprint, Candidates, MaxMessageBytes);

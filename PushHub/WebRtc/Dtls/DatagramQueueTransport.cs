@@ -25,8 +25,6 @@ internal sealed class DatagramQueueTransport(Action<ReadOnlySpan<byte>> sendData
 
     public long DroppedDatagrams => Interlocked.Read(ref _dropped);
 
-    public bool IsClosed => _closed;
-
     /// <summary>Copies the datagram; never blocks. False when dropped (closed, too large or queue full).</summary>
     public bool TryEnqueue(ReadOnlySpan<byte> datagram)
     {

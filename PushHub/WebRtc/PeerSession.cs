@@ -39,10 +39,17 @@ internal sealed partial class PeerSession : IDtlsHandler
         LocalPassword = IceCredentials.NewPassword();
         Offer = offer;
         Ice = new IceLiteAgent(LocalUfrag, LocalPassword, offer.IceUfrag, options.ConsentTimeout, Now);
-        _channels = new DataChannelConnection(
-            new DataChannelOptions { Port = offer.SctpPort, RemoteMaxMessageBytes = offer.MaxMessageSize, LocalMaxMessageBytes = WebRtcServer.MaxMessageBytes },
-            Now);
         _dtls = new DtlsServerTransport(certificate, offer.FingerprintSha256, this, options.HandshakeTimeout);
+        // SCTP packets sized so that each DTLS datagram stays within 1200 bytes (no IP fragmentation on any path).
+        _channels = new DataChannelConnection(
+            new DataChannelOptions
+            {
+                Port = offer.SctpPort,
+                MaxPacketBytes = _dtls.MaxApplicationDataSize,
+                RemoteMaxMessageBytes = offer.MaxMessageSize,
+                LocalMaxMessageBytes = WebRtcServer.MaxMessageBytes,
+            },
+            Now);
         _timer = clock.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 

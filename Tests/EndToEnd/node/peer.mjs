@@ -21,7 +21,7 @@ const transport = args.transport ?? "rtc";
 const print = args.print ?? "quotes";
 const seconds = Number(args.seconds ?? 0);
 
-nodeDataChannel.initLogger("Error", (level, message) => process.stderr.write(`libdatachannel ${level}: ${message}\n`));
+nodeDataChannel.initLogger(process.env.RTC_LOG ?? "Error", (level, message) => process.stderr.write(`libdatachannel ${level}: ${message}\n`));
 const emit = record => process.stdout.write(JSON.stringify(record) + "\n");
 const setupTimes = [];
 let failed = 0;

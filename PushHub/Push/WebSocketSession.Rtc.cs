@@ -60,6 +60,11 @@ internal sealed partial class WebSocketSession
         {
             Reply(QuoteJson.Error("bad-offer", e.Message, offer.Id));
         }
+        catch (ArgumentException e)
+        {
+            // A value the parser let through but a lower layer refused: still this offer's fault, not the connection's.
+            Reply(QuoteJson.Error("bad-offer", e.Message, offer.Id));
+        }
         catch (WebRtcCapacityException e)
         {
             Reply(QuoteJson.Error("unavailable", e.Message, offer.Id));

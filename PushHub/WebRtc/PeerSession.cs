@@ -14,6 +14,12 @@ namespace Ticker.PushHub.WebRtc;
 /// </summary>
 internal sealed partial class PeerSession : IDtlsHandler
 {
+    /// <summary>
+    /// SCTP packet size that keeps every DTLS datagram within 1200 bytes (the transport's default limit):
+    /// 13 bytes of record header and 24 of AES-GCM nonce and tag (ChaCha20-Poly1305 needs less).
+    /// </summary>
+    private const int MaxSctpPacketBytes = DtlsServerTransport.DefaultMaxDatagramSize - 13 - 24;
+
     private readonly Lock _gate = new();
     private readonly WebRtcServer _server;
     private readonly IPeerSessionOwner _owner;
@@ -40,12 +46,11 @@ internal sealed partial class PeerSession : IDtlsHandler
         Offer = offer;
         Ice = new IceLiteAgent(LocalUfrag, LocalPassword, offer.IceUfrag, options.ConsentTimeout, Now);
         _dtls = new DtlsServerTransport(certificate, offer.FingerprintSha256, this, options.HandshakeTimeout);
-        // SCTP packets sized so that each DTLS datagram stays within 1200 bytes (no IP fragmentation on any path).
         _channels = new DataChannelConnection(
             new DataChannelOptions
             {
                 Port = offer.SctpPort,
-                MaxPacketBytes = _dtls.MaxApplicationDataSize,
+                MaxPacketBytes = MaxSctpPacketBytes,
                 RemoteMaxMessageBytes = offer.MaxMessageSize,
                 LocalMaxMessageBytes = WebRtcServer.MaxMessageBytes,
             },

@@ -62,15 +62,23 @@ internal static class WebRtcBenchmark
         try
         {
             await WaitHealthyAsync(httpPort);
-            hub.Refresh();
-            var (memoryBefore, threadsBefore) = (hub.WorkingSet64, hub.Threads.Count);
-            var peer = RunPeerAsync(httpPort, ["--symbols", "AAPL,MSFT", "--sessions", $"{sessions}", "--print", "none", "--seconds", "15"]);
-            await Task.Delay(TimeSpan.FromSeconds(10));
-            hub.Refresh();
-            var (memoryDuring, threadsDuring) = (hub.WorkingSet64, hub.Threads.Count);
-            var summary = (await peer).Last(e => e.Event == "summary");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"webrtc-sessions {sessions}: opened {summary.Raw.GetProperty("opened").GetInt32()}, failed {summary.Raw.GetProperty("failed").GetInt32()}, offer -> open {summary.Raw.GetProperty("setupMs")}; hub working set {memoryBefore / 1048576:N0} -> {memoryDuring / 1048576:N0} MiB, threads {threadsBefore} -> {threadsDuring}"));
+            // A few sessions first: the first handshake pays for loading and compiling the DTLS code.
+            await RunPeerAsync(httpPort, ["--symbols", "AAPL", "--sessions", "5", "--print", "none", "--seconds", "1"]);
+            // Offers arriving one, ten and twenty-five at a time; all n sessions stay open together.
+            foreach (var concurrency in new[] { 1, 10, 25 })
+            {
+                await Task.Delay(TimeSpan.FromSeconds(3)); // the previous run's sessions have ended with its WebSockets
+                hub.Refresh();
+                var (memoryBefore, threadsBefore) = (hub.WorkingSet64, hub.Threads.Count);
+                var peer = RunPeerAsync(httpPort,
+                    ["--symbols", "AAPL,MSFT", "--sessions", $"{sessions}", "--concurrency", $"{concurrency}", "--print", "none", "--seconds", "8"]);
+                await Task.Delay(TimeSpan.FromSeconds(6));
+                hub.Refresh();
+                var (memoryDuring, threadsDuring) = (hub.WorkingSet64, hub.Threads.Count);
+                var summary = (await peer).Last(e => e.Event == "summary").Raw;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"webrtc-sessions {sessions}, offers {concurrency} at a time: opened {summary.GetProperty("opened").GetInt32()}, failed {summary.GetProperty("failed").GetInt32()}, offer -> open ms {summary.GetProperty("setupMs")}; hub working set {memoryBefore / 1048576:N0} -> {memoryDuring / 1048576:N0} MiB, threads {threadsBefore} -> {threadsDuring}"));
+            }
         }
         finally
         {

@@ -1,8 +1,8 @@
 // A Ticker subscriber built on libdatachannel (node-datachannel) and the `ws` package: a second,
 // independent WebRTC implementation for the hub to talk to, and the load client of the benchmarks.
 //
-//   node peer.mjs --url ws://127.0.0.1:8080/ws --symbols AAPL,MSFT [--sessions 1] [--transport rtc|ws]
-//                 [--print quotes|none] [--seconds 0]
+//   node peer.mjs --url ws://127.0.0.1:8080/ws --symbols AAPL,MSFT [--sessions 1] [--concurrency 25]
+//                 [--transport rtc|ws] [--print quotes|none] [--seconds 0]      (RTC_LOG=Debug: libdatachannel's log)
 //
 // Writes one JSON object per line on stdout:
 //   {"event":"open","session":0,"setupMs":12.3}            data channel open (offer sent -> open)
@@ -25,6 +25,7 @@ nodeDataChannel.initLogger(process.env.RTC_LOG ?? "Error", (level, message) => p
 const emit = record => process.stdout.write(JSON.stringify(record) + "\n");
 const setupTimes = [];
 let failed = 0;
+// node-datachannel closes a channel or connection whose JS object is garbage-collected: hold them.
 const peers = [];
 
 function start(session) {
@@ -57,6 +58,7 @@ function start(session) {
         socket.send(JSON.stringify({ op: "rtc-offer", sdp, id: "rtc" }));
       });
       const channel = pc.createDataChannel("quotes", { unordered: true, maxRetransmits: 0 });
+      peers.push(channel);
       channel.onOpen(() => {
         const setupMs = performance.now() - offeredAt;
         setupTimes.push(setupMs);
@@ -94,7 +96,7 @@ function percentile(sorted, p) {
 }
 
 // Sessions start a few at a time, as browsers arriving would; the hub answers each offer on its own.
-const concurrency = Math.min(sessions, 25);
+const concurrency = Math.min(sessions, Number(args.concurrency ?? 25));
 let next = 0;
 await Promise.all(Array.from({ length: concurrency }, async () => {
   while (next < sessions) await start(next++);
@@ -102,5 +104,5 @@ await Promise.all(Array.from({ length: concurrency }, async () => {
 const sorted = [...setupTimes].sort((a, b) => a - b);
 emit({ event: "summary", opened: setupTimes.length, failed, setupMs: { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: percentile(sorted, 1) } });
 if (seconds > 0) {
-  setTimeout(() => { nodeDataChannel.cleanup(); process.exit(0); }, seconds * 1000);
+  setTimeout(() => process.exit(0), seconds * 1000);
 }

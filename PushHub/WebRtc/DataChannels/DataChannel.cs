@@ -36,5 +36,11 @@ internal sealed class DataChannel
 
     public bool OutgoingResetDone { get; set; }
 
+    /// <summary>
+    /// The peer reopened this id while our reset of the old channel's stream was still unanswered:
+    /// our SSNs restart only when it is, so the ACK and our sends wait until then.
+    /// </summary>
+    public bool AwaitingOutgoingReset { get; set; }
+
     public long BufferedAmount { get; set; }
 }

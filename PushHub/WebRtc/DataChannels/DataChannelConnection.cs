@@ -107,7 +107,7 @@ public sealed partial class DataChannelConnection
     /// </summary>
     public bool Send(ushort channelId, ReadOnlySpan<byte> payload, bool binary, TimeSpan now)
     {
-        if (!_channels.TryGet(channelId, out var channel) || channel.Closing || !IsEstablished
+        if (!_channels.TryGet(channelId, out var channel) || channel.Closing || channel.AwaitingOutgoingReset || !IsEstablished
             || payload.Length > _options.RemoteMaxMessageBytes
             || channel.BufferedAmount + payload.Length > _options.MaxBufferedBytesPerChannel)
         {

@@ -279,6 +279,34 @@ public sealed class DataChannelPairTests
     }
 
     [Fact]
+    public void OpenChannel_PeerReusesIdBeforeOurResetIsAnswered_NewChannelWorks()
+    {
+        var link = new LossyLink(seed: 52);
+        var id = link.ConnectAndOpen("old", ordered: true, maxRetransmits: null);
+        var dropped = 0;
+        link.Drop = (toServer, packet) =>
+        {
+            // Lose the client's first answer to the hub's own reset request.
+            var isResponse = toServer && Sctp.SctpPackets.Chunks(packet).Any(c => c.Type == ChunkType.ReConfig
+                && BinaryPrimitives.ReadUInt16BigEndian(c.Value) == ParameterType.ReconfigurationResponse
+                && c.Value.Length == 12);
+            return isResponse && dropped++ == 0;
+        };
+
+        link.Client.CloseChannel(id, link.Now);
+        Assert.True(link.RunUntil(() => link.ClientEvents.Contains(new DataChannelEvent.ChannelClosed(id)) && dropped > 0));
+        link.RunUntil(() => false, TimeSpan.FromMilliseconds(30));
+        var reopened = link.Client.OpenChannel("new", ordered: true, maxRetransmits: null, link.Now);
+        Assert.Equal(id, reopened);
+
+        Assert.True(link.RunUntil(() => link.ClientEvents.OfType<DataChannelEvent.ChannelOpened>().Count(o => o.Id == id) == 2));
+        Assert.True(link.Server.Send(id, "from hub"u8, binary: false, link.Now));
+        Assert.True(link.Client.Send(id, "from client"u8, binary: false, link.Now));
+        Assert.True(link.RunUntil(() => link.ClientMessages.Any(m => m.Id == id) && link.ServerMessages.Any(m => m.Id == id)));
+        Assert.Equal("new", link.ServerEvents.OfType<DataChannelEvent.ChannelOpened>().Last().Label);
+    }
+
+    [Fact]
     public void Abort_FromClient_ServerRaisesClosedAndStops()
     {
         var link = new LossyLink(seed: 61);

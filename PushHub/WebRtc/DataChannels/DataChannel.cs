@@ -30,6 +30,11 @@ internal sealed class DataChannel
     /// <summary>RFC 8832 §6: the opener sends ordered until the peer's ACK arrives.</summary>
     public bool Acknowledged { get; set; }
 
+    /// <summary>Agreed out of band (negotiated: true); ChannelOpened waits for its first message.</summary>
+    public bool Negotiated { get; init; }
+
+    public bool OpenedRaised { get; set; }
+
     public bool Closing { get; set; }
 
     public bool ClosedRaised { get; set; }

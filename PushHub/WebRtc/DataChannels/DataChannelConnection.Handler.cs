@@ -29,6 +29,12 @@ public sealed partial class DataChannelConnection
             return;
         }
 
+        if (channel.Negotiated && !channel.OpenedRaised && ppid is Ppid.String or Ppid.Binary or Ppid.StringEmpty or Ppid.BinaryEmpty)
+        {
+            channel.OpenedRaised = true;
+            Raise(new DataChannelEvent.ChannelOpened(streamId, channel.Label, channel.Protocol, channel.Ordered, channel.MaxRetransmits, channel.MaxLifetimeMs));
+        }
+
         switch (ppid)
         {
             case Ppid.String or Ppid.Binary:

@@ -241,6 +241,26 @@ public sealed class DataChannelPairTests
     }
 
     [Fact]
+    public void AddNegotiatedChannel_BothSides_CarriesMessagesWithoutDcep()
+    {
+        var link = new LossyLink(seed: 44);
+        link.Client.Connect(link.Now);
+        Assert.True(link.RunUntil(() => link.Client.IsEstablished && link.Server.IsEstablished));
+        Assert.True(link.Server.AddNegotiatedChannel(7, "quotes", ordered: false, maxRetransmits: 0, maxLifetimeMs: null));
+        Assert.True(link.Client.AddNegotiatedChannel(7, "quotes", ordered: false, maxRetransmits: 0, maxLifetimeMs: null));
+        var ppids = new List<uint>();
+        link.OnEmit = (_, packet) => ppids.AddRange(Sctp.SctpPackets.Chunks(packet)
+            .Where(c => c.Type == ChunkType.Data).Select(c => BinaryPrimitives.ReadUInt32BigEndian(c.Value.AsSpan(8))));
+
+        Assert.True(link.Client.Send(7, "q"u8, binary: false, link.Now));
+
+        Assert.True(link.RunUntil(() => link.ServerMessages.Any()));
+        Assert.DoesNotContain(50u, ppids);
+        Assert.Equal(new DataChannelEvent.ChannelOpened(7, "quotes", string.Empty, false, 0, null), link.ServerEvents.OfType<DataChannelEvent.ChannelOpened>().Single());
+        Assert.False(link.Server.AddNegotiatedChannel(7, "again", ordered: true, maxRetransmits: null, maxLifetimeMs: null));
+    }
+
+    [Fact]
     public void OpenChannel_FromServer_UsesOddId()
     {
         var link = new LossyLink(seed: 42);

@@ -64,7 +64,7 @@ public sealed class ChunkCodecTests
         Assert.True(length <= 40);
         Assert.True(SackChunk.TryParse(value.AsSpan(0, length), out var sack));
         Assert.True(sack.GapCount >= 1);
-        Assert.Equal((3, 3), (sack.GapStart(0), sack.GapEnd(0))); // cumulative TSN is 0, TSN 3 is missing-then-present
+        Assert.Equal((3, 3), (sack.GapStart(0), sack.GapEnd(0))); // offsets count from cumulative TSN 0
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Ticker.PushHub.WebRtc.Sctp;
 /// </summary>
 internal sealed partial class SctpAssociation
 {
-    private readonly Queue<OutboundChunk> _unsent = new();
+    private readonly SendQueue _unsent = new();
     private readonly List<OutboundChunk> _outstanding = [];
     private readonly Dictionary<ushort, ushort> _nextSsn = [];
     private readonly RtoEstimator _rto = new();

@@ -200,4 +200,26 @@ public sealed class DataChannelPairTests
         Assert.True(link.RunUntil(() => link.ServerMessages.Any(m => m.Payload.Length == 20_000) && link.ClientMessages.Count() == 50));
         Assert.InRange(link.LargestPacket, 500, 600);
     }
+
+    [Fact]
+    public void Send_QueueOnOneChannel_DoesNotHoldBackAnother()
+    {
+        var link = new LossyLink(seed: 33, options: new DataChannelOptions { MaxBufferedBytesPerChannel = 1 << 20 });
+        var snapshots = link.ConnectAndOpen("snapshots", ordered: true, maxRetransmits: null);
+        var quotes = link.Client.OpenChannel("quotes", ordered: false, maxRetransmits: 0, link.Now);
+        Assert.True(link.RunUntil(() => link.ClientEvents.OfType<DataChannelEvent.ChannelOpened>().Count() == 2));
+
+        for (var i = 0; i < 60; i++)
+        {
+            Assert.True(link.Client.Send(snapshots, new byte[3000], binary: true, link.Now)); // three chunks each
+        }
+
+        Assert.True(link.Client.Send(quotes, "quote"u8, binary: false, link.Now));
+        Assert.True(link.RunUntil(() => link.ServerMessages.Count() == 61));
+
+        // Round-robin by message: the quote goes out after at most one snapshot, not after all sixty.
+        var order = link.ServerMessages.Select(m => m.Id).ToList();
+        Assert.InRange(order.IndexOf(quotes), 0, 1);
+        Assert.All(link.ServerMessages.Where(m => m.Id == snapshots), m => Assert.Equal(3000, m.Payload.Length));
+    }
 }

@@ -16,6 +16,8 @@ internal sealed class ChannelRegistry
 
     public void Remove(ushort id) => _channels.Remove(id);
 
+    public void Replace(DataChannel channel) => _channels[channel.Id] = channel;
+
     public bool TryAllocate(bool dtlsClient, out ushort id)
     {
         for (int candidate = dtlsClient ? 0 : 1; candidate < ushort.MaxValue; candidate += 2)

@@ -30,11 +30,22 @@ internal sealed class DataChannel
     /// <summary>RFC 8832 §6: the opener sends ordered until the peer's ACK arrives.</summary>
     public bool Acknowledged { get; set; }
 
+    /// <summary>Agreed out of band (negotiated: true); ChannelOpened waits for its first message.</summary>
+    public bool Negotiated { get; init; }
+
+    public bool OpenedRaised { get; set; }
+
     public bool Closing { get; set; }
 
     public bool ClosedRaised { get; set; }
 
     public bool OutgoingResetDone { get; set; }
+
+    /// <summary>
+    /// The peer reopened this id while our reset of the old channel's stream was still unanswered:
+    /// our SSNs restart only when it is, so the ACK and our sends wait until then.
+    /// </summary>
+    public bool AwaitingOutgoingReset { get; set; }
 
     public long BufferedAmount { get; set; }
 }

@@ -29,6 +29,12 @@ public sealed partial class DataChannelConnection
             return;
         }
 
+        if (channel.Negotiated && !channel.OpenedRaised && ppid is Ppid.String or Ppid.Binary or Ppid.StringEmpty or Ppid.BinaryEmpty)
+        {
+            channel.OpenedRaised = true;
+            Raise(new DataChannelEvent.ChannelOpened(streamId, channel.Label, channel.Protocol, channel.Ordered, channel.MaxRetransmits, channel.MaxLifetimeMs));
+        }
+
         switch (ppid)
         {
             case Ppid.String or Ppid.Binary:
@@ -60,18 +66,35 @@ public sealed partial class DataChannelConnection
             return;
         }
 
-        if (!DcepMessage.TryParseOpen(message, out var open) || _channels.TryGet(streamId, out _))
+        if (!DcepMessage.TryParseOpen(message, out var open))
         {
-            Counters.MessagesDropped++; // malformed or duplicate OPEN: this stream only, nothing else
+            Counters.MessagesDropped++; // malformed OPEN: this stream only, nothing else
             return;
+        }
+
+        // The peer may reuse an id as soon as it has performed our reset, before its response reaches us.
+        var reused = false;
+        if (_channels.TryGet(streamId, out var existing))
+        {
+            if (!existing.ClosedRaised || existing.OutgoingResetDone)
+            {
+                Counters.MessagesDropped++; // duplicate OPEN for a live channel
+                return;
+            }
+
+            reused = true;
         }
 
         var channel = new DataChannel(streamId, open.Label, open.Protocol, open.Ordered, open.MaxRetransmits, open.MaxLifetimeMs)
         {
             Acknowledged = true,
+            AwaitingOutgoingReset = reused,
         };
-        _channels.TryAdd(channel);
-        SendDcep(channel, [DcepMessage.Ack], TimeSpan.Zero);
+        _channels.Replace(channel);
+        if (!reused)
+        {
+            SendDcep(channel, [DcepMessage.Ack], TimeSpan.Zero);
+        }
         Raise(new DataChannelEvent.ChannelOpened(streamId, open.Label, open.Protocol, open.Ordered, open.MaxRetransmits, open.MaxLifetimeMs));
     }
 
@@ -105,6 +128,14 @@ public sealed partial class DataChannelConnection
     {
         if (!_channels.TryGet(streamId, out var channel))
         {
+            return;
+        }
+
+        if (channel.AwaitingOutgoingReset)
+        {
+            // The old channel's reset is done: the reopened one may now speak, starting with its ACK.
+            channel.AwaitingOutgoingReset = false;
+            SendDcep(channel, [DcepMessage.Ack], TimeSpan.Zero);
             return;
         }
 

@@ -101,13 +101,33 @@ public sealed partial class DataChannelConnection
     }
 
     /// <summary>
+    /// Declares a channel both sides agreed out of band (RTCDataChannel negotiated: true, id) — no
+    /// DCEP. Usable for sending at once; ChannelOpened is raised when its first message arrives.
+    /// False when the id is taken.
+    /// </summary>
+    public bool AddNegotiatedChannel(ushort id, string label, bool ordered, int? maxRetransmits, int? maxLifetimeMs)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        if (maxRetransmits is not null && maxLifetimeMs is not null)
+        {
+            throw new ArgumentException("A channel has either maxRetransmits or maxLifetimeMs, not both.", nameof(maxLifetimeMs));
+        }
+
+        return _channels.TryAdd(new DataChannel(id, label, string.Empty, ordered, maxRetransmits, maxLifetimeMs)
+        {
+            Acknowledged = true,
+            Negotiated = true,
+        });
+    }
+
+    /// <summary>
     /// Queues one message on an open channel with that channel's reliability. False when the
     /// channel is not open, the message is larger than the peer accepts, or the channel's buffer is full;
     /// also for an unordered unreliable message larger than <see cref="MaxUnfragmentedMessageBytes"/>.
     /// </summary>
     public bool Send(ushort channelId, ReadOnlySpan<byte> payload, bool binary, TimeSpan now)
     {
-        if (!_channels.TryGet(channelId, out var channel) || channel.Closing || !IsEstablished
+        if (!_channels.TryGet(channelId, out var channel) || channel.Closing || channel.AwaitingOutgoingReset || !IsEstablished
             || payload.Length > _options.RemoteMaxMessageBytes
             || channel.BufferedAmount + payload.Length > _options.MaxBufferedBytesPerChannel)
         {

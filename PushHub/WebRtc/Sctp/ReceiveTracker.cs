@@ -77,14 +77,15 @@ internal sealed class ReceiveTracker
         }
     }
 
-    /// <summary>Writes a SACK value; returns its length. Clears the duplicate list (reported once).</summary>
+    /// <summary>Writes a SACK value that fits <paramref name="destination"/>; returns its length. Duplicates are reported once.</summary>
     public int WriteSack(Span<byte> destination, uint receiverWindow)
     {
         BinaryPrimitives.WriteUInt32BigEndian(destination, CumulativeTsn);
         BinaryPrimitives.WriteUInt32BigEndian(destination[4..], receiverWindow);
         var offset = SackChunk.FixedLength;
         var gaps = 0;
-        var maxGaps = Math.Min(MaxGapBlocks, (destination.Length - offset - (4 * _duplicates.Count)) / 4);
+        var duplicates = Math.Min(_duplicates.Count, (destination.Length - offset) / 8);
+        var maxGaps = Math.Min(MaxGapBlocks, (destination.Length - offset - (4 * duplicates)) / 4);
         uint start = 0;
         uint end = 0;
         foreach (var tsn in _above)
@@ -123,14 +124,14 @@ internal sealed class ReceiveTracker
             gaps++;
         }
 
-        foreach (var tsn in _duplicates)
+        for (var i = 0; i < duplicates; i++)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(destination[offset..], tsn);
+            BinaryPrimitives.WriteUInt32BigEndian(destination[offset..], _duplicates[i]);
             offset += 4;
         }
 
         BinaryPrimitives.WriteUInt16BigEndian(destination[8..], (ushort)gaps);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[10..], (ushort)_duplicates.Count);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[10..], (ushort)duplicates);
         _duplicates.Clear();
         return offset;
     }

@@ -193,16 +193,8 @@ internal sealed partial class SctpAssociation
         List<ushort>? ready = null;
         foreach (var stream in _resetQueue)
         {
-            var busy = false;
-            foreach (var chunk in _unsent)
-            {
-                if (chunk.Message.StreamId == stream && !chunk.Message.Abandoned)
-                {
-                    busy = true;
-                    break;
-                }
-            }
-
+            // Abandoned chunks still queued count as busy: they are dropped on their turn.
+            var busy = _unsent.HasPending(stream);
             if (!busy)
             {
                 (ready ??= []).Add(stream);

@@ -7,7 +7,7 @@ namespace Ticker.PushHub.WebRtc.Sctp;
 /// </summary>
 internal sealed partial class SctpAssociation
 {
-    private readonly Queue<OutboundChunk> _unsent = new();
+    private readonly SendQueue _unsent = new();
     private readonly List<OutboundChunk> _outstanding = [];
     private readonly Dictionary<ushort, ushort> _nextSsn = [];
     private readonly RtoEstimator _rto = new();
@@ -79,10 +79,7 @@ internal sealed partial class SctpAssociation
 
         _writer.Begin(_port, _peerPort, _peerTag);
         var hasData = _markedForRetransmit > 0 || (_unsent.Count > 0 && CanSendNew());
-        if (_sackNow || (_sackDeadline is not null && (hasData || _control.Count > 0)))
-        {
-            WriteSack();
-        }
+        var sackWanted = _sackNow || (_sackDeadline is not null && (hasData || _control.Count > 0));
 
         while (_control.TryPeek(out var control))
         {
@@ -101,6 +98,12 @@ internal sealed partial class SctpAssociation
 
             _control.Dequeue();
             _writer.TryAppend(control.Type, control.Flags, control.Value);
+        }
+
+        // Control chunks (COOKIE-ACK must lead, §5.1) go first, then SACK, then DATA (§6.10).
+        if (sackWanted && _writer.Remaining >= 64)
+        {
+            WriteSack();
         }
 
         WriteForwardTsnIfDue();

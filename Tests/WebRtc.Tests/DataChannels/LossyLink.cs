@@ -47,6 +47,9 @@ internal sealed class LossyLink
 
     public int LargestPacket { get; private set; }
 
+    /// <summary>Optional targeted loss: true drops that packet.</summary>
+    public Func<bool, byte[], bool>? Drop { get; set; }
+
     /// <summary>Optional tap: sees (toServer, packet) for every packet emitted, before loss.</summary>
     public Action<bool, byte[]>? OnEmit { get; set; }
 
@@ -126,7 +129,7 @@ internal sealed class LossyLink
                 LastToServer = packet;
             }
 
-            if (_random.NextDouble() < Loss)
+            if (_random.NextDouble() < Loss || (Drop?.Invoke(toServer, packet) ?? false))
             {
                 continue;
             }

@@ -49,6 +49,25 @@ public sealed class ChunkCodecTests
     }
 
     [Fact]
+    public void Sack_SmallDestination_TruncatesGapsAndDuplicatesToFit()
+    {
+        var tracker = new ReceiveTracker(peerInitialTsn: 1);
+        for (uint tsn = 3; tsn < 200; tsn += 2)
+        {
+            tracker.Add(tsn);
+            tracker.AddDuplicate(tsn);
+        }
+
+        var value = new byte[40];
+        var length = tracker.WriteSack(value, receiverWindow: 1);
+
+        Assert.True(length <= 40);
+        Assert.True(SackChunk.TryParse(value.AsSpan(0, length), out var sack));
+        Assert.True(sack.GapCount >= 1);
+        Assert.Equal((3, 3), (sack.GapStart(0), sack.GapEnd(0))); // offsets count from cumulative TSN 0
+    }
+
+    [Fact]
     public void Sack_CountsLongerThanChunk_IsRejected()
     {
         byte[] value = [0, 0, 0, 1, 0, 0, 16, 0, /* gaps: */ 0, 9, /* dups: */ 0, 0];

@@ -129,6 +129,65 @@ public sealed class HandshakeTests
         Assert.True(chunk.AsSpan().IndexOf(marker) > 0, "Unrecognized Parameter (8) wrapping the unknown one");
     }
 
+    [Fact]
+    public void ChromiumLikeSession_CookieEchoBundledWithOpen_ThenDataThenAbort()
+    {
+        var server = new DataChannelConnection(new DataChannelOptions(), Start);
+        var (tag, cookie) = InitAndTakeCookie(server);
+        byte[] open = [0x03, 0x81, 0x01, 0x00, 0, 0, 0, 0, 0, 6, 0, 0, .. "quotes"u8];
+        byte[] openData = [.. SctpPackets.BigEndian32(1000), 0, 0, 0, 0, .. SctpPackets.BigEndian32(50), .. open];
+
+        server.HandlePacket(SctpPackets.Build(tag, (ChunkType.CookieEcho, 0, cookie), (ChunkType.Data, 0x03, openData)), Start);
+
+        var sent = Drain(server);
+        var chunks = sent.SelectMany(SctpPackets.Chunks).ToList();
+        Assert.Equal(ChunkType.CookieAck, chunks[0].Type);
+        var ack = Assert.Single(chunks, c => c.Type == ChunkType.Data);
+        Assert.Equal(0x03, ack.Flags); // B|E, ordered
+        Assert.True(DataChunk.TryParse(ack.Flags, ack.Value, out var ackData));
+        Assert.Equal((0, 50u), (ackData.StreamId, ackData.Ppid));
+        Assert.Equal(new byte[] { 0x02 }, ackData.UserData.ToArray());
+        Assert.All(sent, p => Assert.Equal(0x11223344u, SctpPackets.Tag(p)));
+        var events = DrainEvents(server);
+        Assert.IsType<DataChannelEvent.Connected>(events[0]);
+        Assert.Equal(new DataChannelEvent.ChannelOpened(0, "quotes", string.Empty, false, 0, null), events[1]);
+
+        byte[] text = [.. SctpPackets.BigEndian32(1001), 0, 0, 0, 0, .. SctpPackets.BigEndian32(51), .. "hi"u8];
+        byte[] empty = [.. SctpPackets.BigEndian32(1002), 0, 0, 0, 0, .. SctpPackets.BigEndian32(57), 0];
+        server.HandlePacket(SctpPackets.Build(tag, (ChunkType.Data, 0x07, text), (ChunkType.Data, 0x07, empty)), Start);
+        events = DrainEvents(server);
+        Assert.Equal("hi", System.Text.Encoding.UTF8.GetString(Assert.IsType<DataChannelEvent.MessageReceived>(events[0]).Payload));
+        var second = Assert.IsType<DataChannelEvent.MessageReceived>(events[1]);
+        Assert.True(second.Binary);
+        Assert.Empty(second.Payload);
+
+        server.HandlePacket(SctpPackets.Build(tag, (ChunkType.Abort, 0, [])), Start);
+        Assert.True(server.IsClosed);
+        Assert.IsType<DataChannelEvent.Closed>(Assert.Single(DrainEvents(server)));
+    }
+
+    private static List<byte[]> Drain(DataChannelConnection connection)
+    {
+        var packets = new List<byte[]>();
+        while (connection.TryPollTransmit(out var packet))
+        {
+            packets.Add(packet);
+        }
+
+        return packets;
+    }
+
+    private static List<DataChannelEvent> DrainEvents(DataChannelConnection connection)
+    {
+        var events = new List<DataChannelEvent>();
+        while (connection.TryPollEvent(out var e))
+        {
+            events.Add(e);
+        }
+
+        return events;
+    }
+
     /// <summary>Sends Chromium's INIT and returns the server's tag and the cookie from its INIT-ACK.</summary>
     internal static (uint Tag, byte[] Cookie) InitAndTakeCookie(DataChannelConnection server)
     {

@@ -1,3 +1,4 @@
+using Ticker.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace Ticker.EndToEnd;
@@ -16,6 +17,9 @@ public sealed class WebRtcTests(WebRtcHost host) : DashboardPage(host), IClassFi
         Assert.NotEqual("relay", await Page.EvaluateAsync<string>("() => window.tickerDebug.candidateType()"));
         await InsertAndSeeAsync("AAPL", "123.45", via: "webrtc");
         await Expect(Page.GetByTestId("via")).ToHaveTextAsync("WebRTC · channel open");
+        var path = Path.Combine(RepositoryRoot.Path, "Tests", "EndToEnd", "artifacts", "dashboard-webrtc.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await Page.ScreenshotAsync(new() { Path = path });
         Assert.Empty(PageErrors);
     }
 
@@ -47,12 +51,14 @@ public sealed class WebRtcTests(WebRtcHost host) : DashboardPage(host), IClassFi
     }
 
     [Fact]
-    public async Task WebRtc_SwitchBackToWebSocket_UpdatesContinue()
+    public async Task WebRtc_SwitchBackToWebSocket_HubEndsTheSession_UpdatesContinue()
     {
         await OpenAsync("webrtc");
 
         await Page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "WebSocket", Exact = true }).ClickAsync();
         await Page.WaitForFunctionAsync("() => window.tickerDebug.rtcState === 'closed'");
+        // pc.close() ends DTLS (close_notify; an SCTP ABORT would do the same): the hub ends the session and says so on the WebSocket.
+        await Page.WaitForFunctionAsync("() => /peer (sent close_notify|aborted)/.test(window.tickerDebug.hubRtcClosed ?? '')");
         await InsertAndSeeAsync("TSLA", "181.11", via: "websocket");
         await Expect(Page.GetByTestId("via")).ToHaveTextAsync("WebSocket");
         Assert.Empty(PageErrors);

@@ -117,6 +117,11 @@ link.addEventListener("state", ({ detail: { state, reason } }) => {
   showVia();
 });
 
+// What the hub says about the session (rtc-open / rtc-closed with its reason): for the header's tooltip and tests.
+stream.addEventListener("signal", ({ detail: m }) => {
+  if (m.type === "rtc-closed") debug.hubRtcClosed = m.reason;
+});
+
 // A new WebSocket is a new signaling channel: the hub ended the old session with the old socket.
 stream.addEventListener("status", ({ detail: { state } }) => {
   if (state === "live" && transport !== "websocket") {

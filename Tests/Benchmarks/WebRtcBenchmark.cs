@@ -27,7 +27,7 @@ internal static class WebRtcBenchmark
         var losses = args.Length > 1 ? args[1..].Select(a => double.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [0, 1, 5];
         await using var database = await BenchDatabase.CreateAsync("ticker_bench_webrtc");
         var (httpPort, rtcPort) = (FanOutBenchmark.FreePort(), FanOutBenchmark.FreePort());
-        using var hub = StartHub(database.ConnectionString, httpPort, rtcPort, feed: true);
+        using var hub = StartHub(database.ConnectionString, httpPort, rtcPort, TicksPerSecond);
         try
         {
             await WaitHealthyAsync(httpPort);
@@ -61,7 +61,8 @@ internal static class WebRtcBenchmark
         var sessions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
         await using var database = await BenchDatabase.CreateAsync("ticker_bench_webrtc_sessions");
         var (httpPort, rtcPort) = (FanOutBenchmark.FreePort(), FanOutBenchmark.FreePort());
-        using var hub = StartHub(database.ConnectionString, httpPort, rtcPort, feed: true);
+        // A quiet feed (20 ticks/s): each session still gets updates, but the figure is set-up, not fan-out.
+        using var hub = StartHub(database.ConnectionString, httpPort, rtcPort, ticksPerSecond: 20);
         try
         {
             await WaitHealthyAsync(httpPort);
@@ -128,12 +129,12 @@ internal static class WebRtcBenchmark
 
     private static double Pct(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 
-    private static Process StartHub(string connectionString, int httpPort, int rtcPort, bool feed)
+    private static Process StartHub(string connectionString, int httpPort, int rtcPort, int ticksPerSecond)
     {
         var start = new ProcessStartInfo("dotnet",
         [
             Path.Combine(Testing.RepositoryRoot.Path, "PushHub/bin/Release/net10.0/Ticker.PushHub.dll"), "--urls", $"http://127.0.0.1:{httpPort}",
-            $"--Feed:Enabled={feed}", $"--Feed:Symbols={Symbols}", $"--Feed:TicksPerSecond={TicksPerSecond}", "--Feed:BatchSize=1", "--Feed:Seed=3",
+            "--Feed:Enabled=true", $"--Feed:Symbols={Symbols}", $"--Feed:TicksPerSecond={ticksPerSecond}", "--Feed:BatchSize=1", "--Feed:Seed=3",
             "--Ingest:SlotName=bench_webrtc", "--Hub:MaxConnectionsPerAddress=100000", "--Turn:Enabled=false",
             "--WebRtc:ListenAddress=127.0.0.1", $"--WebRtc:Port={rtcPort}", "--WebRtc:MaxSessions=10000", "--Logging:LogLevel:Default=Warning",
         ]);

@@ -27,6 +27,22 @@ public sealed class NodeDataChannelTests(WebRtcHost host) : IClassFixture<WebRtc
         Assert.Equal("ORCL", quote.GetProperty("symbol").GetString());
     }
 
+    [Fact]
+    public async Task NodeDataChannel_WrongFingerprint_SessionEndsNamingIt_OtherPeerUnaffected()
+    {
+        await using var honest = await NodePeer.StartAsync(host.BaseAddress, "JPM");
+        await using var impostor = await NodePeer.StartAsync(host.BaseAddress, "JPM", "--tamper-fingerprint", "yes");
+
+        var refused = await impostor.NextAsync(e => e.GetProperty("event").GetString() is "rtc-closed" or "open");
+        Assert.Equal("rtc-closed", refused.GetProperty("event").GetString());
+        Assert.Contains("fingerprint", refused.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        Assert.Equal("open", (await honest.NextAsync(e => e.GetProperty("event").GetString() is "open" or "error")).GetProperty("event").GetString());
+        await host.InsertAsync("INSERT INTO ticks (symbol, price, size) VALUES ('JPM', 201.33, 100)");
+        var quote = await honest.NextAsync(e => e.GetProperty("event").GetString() == "quote" && e.GetProperty("price").GetDecimal() == 201.33m);
+        Assert.Equal("webrtc", quote.GetProperty("via").GetString());
+    }
+
     /// <summary>peer.mjs as a child process, its JSON lines read as they come.</summary>
     private sealed class NodePeer : IAsyncDisposable
     {
@@ -35,7 +51,7 @@ public sealed class NodeDataChannelTests(WebRtcHost host) : IClassFixture<WebRtc
 
         private NodePeer(Process process) => _process = process;
 
-        public static Task<NodePeer> StartAsync(Uri hub, string symbols)
+        public static Task<NodePeer> StartAsync(Uri hub, string symbols, params string[] options)
         {
             if (!Directory.Exists(Path.Combine(PeerDirectory, "node_modules", "node-datachannel")))
             {
@@ -43,7 +59,7 @@ public sealed class NodeDataChannelTests(WebRtcHost host) : IClassFixture<WebRtc
             }
 
             var ws = new UriBuilder(hub) { Scheme = "ws", Path = "/ws" }.Uri;
-            var start = new ProcessStartInfo("node", ["peer.mjs", "--url", ws.ToString(), "--symbols", symbols])
+            var start = new ProcessStartInfo("node", ["peer.mjs", "--url", ws.ToString(), "--symbols", symbols, .. options])
             {
                 WorkingDirectory = PeerDirectory,
                 RedirectStandardOutput = true,

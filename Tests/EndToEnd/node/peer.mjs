@@ -2,12 +2,13 @@
 // independent WebRTC implementation for the hub to talk to, and the load client of the benchmarks.
 //
 //   node peer.mjs --url ws://127.0.0.1:8080/ws --symbols AAPL,MSFT [--sessions 1] [--concurrency 25]
-//                 [--transport rtc|ws] [--print quotes|none] [--seconds 0]      (RTC_LOG=Debug: libdatachannel's log)
+//                 [--transport rtc|ws] [--print quotes|none] [--seconds 0] [--tamper-fingerprint yes]      (RTC_LOG=Debug: libdatachannel's log)
 //
 // Writes one JSON object per line on stdout:
 //   {"event":"open","session":0,"setupMs":12.3}            data channel open (offer sent -> open)
 //   {"event":"quote","session":0,"via":"webrtc","symbol":"AAPL","seq":7,"price":123.45,"ts":"...","at":1732...}
 //   {"event":"closed"|"error","session":0,"reason":"..."}
+//   {"event":"rtc-open"|"rtc-closed","session":0,"reason":"..."}     what the hub said on the WebSocket
 //   {"event":"summary","opened":500,"failed":0,"setupMs":{"p50":..,"p99":..,"max":..}}
 import nodeDataChannel from "node-datachannel";
 import { WebSocket } from "ws";
@@ -20,6 +21,8 @@ const sessions = Number(args.sessions ?? 1);
 const transport = args.transport ?? "rtc";
 const print = args.print ?? "quotes";
 const seconds = Number(args.seconds ?? 0);
+// Test of the hub's DTLS check: offer a fingerprint that is not this peer's certificate's.
+const tamperFingerprint = args["tamper-fingerprint"] === "yes";
 
 nodeDataChannel.initLogger(process.env.RTC_LOG ?? "Error", (level, message) => process.stderr.write(`libdatachannel ${level}: ${message}\n`));
 const emit = record => process.stdout.write(JSON.stringify(record) + "\n");
@@ -55,7 +58,8 @@ function start(session) {
       pc.onLocalDescription((sdp, type) => {
         if (type !== "offer") return;
         offeredAt = performance.now();
-        socket.send(JSON.stringify({ op: "rtc-offer", sdp, id: "rtc" }));
+        const offered = tamperFingerprint ? sdp.replace(/(a=fingerprint:sha-256 )([0-9A-F]{2})/i, (_, a, b) => a + (b === "00" ? "01" : "00")) : sdp;
+        socket.send(JSON.stringify({ op: "rtc-offer", sdp: offered, id: "rtc" }));
       });
       const channel = pc.createDataChannel("quotes", { unordered: true, maxRetransmits: 0 });
       peers.push(channel);
@@ -74,6 +78,8 @@ function start(session) {
       const message = JSON.parse(text);
       if (message.type === "rtc-answer") {
         pc.setRemoteDescription(message.sdp, "answer");
+      } else if (message.type === "rtc-open" || message.type === "rtc-closed") {
+        emit({ event: message.type, session, reason: message.reason, label: message.label });
       } else if (message.type === "error") {
         emit({ event: "error", session, reason: `${message.code}: ${message.message}` });
         if (message.id === "rtc") done(false);

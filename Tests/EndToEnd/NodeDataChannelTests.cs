@@ -43,6 +43,30 @@ public sealed class NodeDataChannelTests(WebRtcHost host) : IClassFixture<WebRtc
         Assert.Equal("webrtc", quote.GetProperty("via").GetString());
     }
 
+    [Fact]
+    public async Task NodeDataChannel_GarbageSprayedAtTheSharedPort_SessionKeepsDelivering()
+    {
+        await using var peer = await NodePeer.StartAsync(host.BaseAddress, "WMT");
+        Assert.Equal("open", (await peer.NextAsync(e => e.GetProperty("event").GetString() is "open" or "error")).GetProperty("event").GetString());
+
+        // Every first-byte class of RFC 7983 (STUN, DTLS, the rest), whole and truncated, from a stranger's address.
+        using (var stranger = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)))
+        {
+            var random = new Random(6);
+            for (var i = 0; i < 5_000; i++)
+            {
+                var datagram = new byte[random.Next(1, 1500)];
+                random.NextBytes(datagram);
+                datagram[0] = (byte)(i % 4 == 0 ? random.Next(0, 4) : i % 4 == 1 ? random.Next(20, 64) : random.Next(0, 256));
+                await stranger.SendAsync(datagram, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, host.WebRtcPort));
+            }
+        }
+
+        await host.InsertAsync("INSERT INTO ticks (symbol, price, size) VALUES ('WMT', 70.01, 100)");
+        var quote = await peer.NextAsync(e => e.GetProperty("event").GetString() == "quote" && e.GetProperty("price").GetDecimal() == 70.01m);
+        Assert.Equal("webrtc", quote.GetProperty("via").GetString());
+    }
+
     /// <summary>peer.mjs as a child process, its JSON lines read as they come.</summary>
     private sealed class NodePeer : IAsyncDisposable
     {

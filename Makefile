@@ -71,6 +71,7 @@ bench: deps build
 bench-webrtc: deps build
 	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll webrtc-sessions 500
 	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll webrtc-loss 30 0 1 5
+	cd Tests/WebRtc.Benchmarks && $(DOTNET) bin/$(CONFIG)/net10.0/Ticker.WebRtc.Benchmarks.dll --filter '*' $(BENCH_ARGS)
 
 # TURN relay figures (docs/benchmarks.md, section TURN relay): CPU per relayed datagram against Debian's coturn
 # under turnutils_uclient load, then allocations on the hot path (BenchmarkDotNet).

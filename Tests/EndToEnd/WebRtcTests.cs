@@ -51,6 +51,21 @@ public sealed class WebRtcTests(WebRtcHost host) : DashboardPage(host), IClassFi
     }
 
     [Fact]
+    public async Task WebRtc_WebSocketReconnects_NewSessionNegotiated_UpdatesOverTheChannelAgain()
+    {
+        await OpenAsync("webrtc");
+        await InsertAndSeeAsync("META", "501.01", via: "webrtc");
+
+        // The hub ends a session with its signaling socket; the page offers again on the new one.
+        var opens = await Page.EvaluateAsync<int>("() => window.tickerDebug.rtcOpens");
+        await Page.EvaluateAsync("() => window.tickerDebug.reconnect()");
+        await Page.WaitForFunctionAsync($"() => window.tickerDebug.rtcOpens > {opens} && window.tickerDebug.rtcState === 'open'");
+
+        await InsertAndSeeAsync("META", "501.02", via: "webrtc");
+        Assert.Empty(PageErrors);
+    }
+
+    [Fact]
     public async Task WebRtc_SwitchBackToWebSocket_HubEndsTheSession_UpdatesContinue()
     {
         await OpenAsync("webrtc");

@@ -31,6 +31,7 @@ const link = new RtcLink(stream);
 debug.candidateType = () => link.localCandidateType();
 debug.closeChannel = () => link.closeChannel();
 debug.reopenChannel = () => link.reopenChannel();
+debug.reconnect = () => stream.reconnectNow();
 let transport = new URLSearchParams(location.search).get("transport") ?? localStorage.getItem(TRANSPORT_KEY);
 if (!TRANSPORTS.includes(transport)) transport = "websocket";
 let range = localStorage.getItem(RANGE_KEY);
@@ -113,6 +114,7 @@ function useTransport(next) {
 link.addEventListener("state", ({ detail: { state, reason } }) => {
   debug.rtcState = state;
   debug.rtcReason = reason ?? null;
+  if (state === "open") debug.rtcOpens = (debug.rtcOpens ?? 0) + 1;
   if (state !== "open" && reason) console.info(`data channel ${state}: ${reason}`);
   showVia();
 });

@@ -1,3 +1,4 @@
+using Ticker.Ingest.Pipeline;
 using Ticker.PushHub.WebRtc;
 using Ticker.PushHub.WebRtc.Sdp;
 
@@ -6,9 +7,17 @@ namespace Ticker.PushHub.Push;
 /// <summary>The WebSocket as signaling channel, and the data channel as the path for updates while it is open.</summary>
 internal sealed partial class WebSocketSession
 {
-    // Symbols whose last update went over the data channel: a lost full quote leaves the client
-    // behind, so the WebSocket's next delta of such a symbol carries every field. Writer-only state.
-    private readonly HashSet<string> _sentOverChannel = new(StringComparer.Ordinal);
+    /// <summary>
+    /// How long a symbol stays quiet after its last quote went over the data channel before that quote
+    /// is sent once more, reliably, on the WebSocket: a lost last quote never leaves a price wrong for
+    /// longer (the client drops the copy when it already holds it).
+    /// </summary>
+    internal static readonly TimeSpan SettleDelay = TimeSpan.FromSeconds(1);
+
+    // Symbols whose last update went over the data channel, with that quote and when it settles. The
+    // client may have lost it, so the WebSocket's next update of such a symbol is its full quote.
+    // Writer-only state.
+    private readonly Dictionary<string, (Quote Quote, DateTimeOffset Due)> _unsettled = new(StringComparer.Ordinal);
     private PeerSession? _peer;
     private PeerSession? _channel;
 
@@ -51,9 +60,20 @@ internal sealed partial class WebSocketSession
         try
         {
             var parsed = SdpOffer.Parse(offer.Sdp);
-            Interlocked.Exchange(ref _peer, null)?.End("replaced by a new offer");
-            var (session, answer) = rtc.Open(parsed, this);
-            Volatile.Write(ref _peer, session);
+            // The new session first: an offer that fails leaves the working one alone (unless it is what fills the hub).
+            (PeerSession Session, string Answer) opened;
+            try
+            {
+                opened = rtc.Open(parsed, this);
+            }
+            catch (WebRtcCapacityException) when (Volatile.Read(ref _peer) is { } previous)
+            {
+                Interlocked.CompareExchange(ref _peer, null, previous)?.End("replaced by a new offer");
+                opened = rtc.Open(parsed, this);
+            }
+
+            var (session, answer) = opened;
+            Interlocked.Exchange(ref _peer, session)?.End("replaced by a new offer");
             Reply(QuoteJson.RtcAnswer(answer, offer.Id));
         }
         catch (SdpException e)
@@ -80,7 +100,7 @@ internal sealed partial class WebSocketSession
         }
 
         // Either way the client may now hold an older quote than the last delta assumed: see Encode.
-        _sentOverChannel.Add(delta.Latest.Symbol);
+        _unsettled[delta.Latest.Symbol] = (delta.Latest.Update.Quote, clock.GetUtcNow() + SettleDelay);
         if (channel.TrySend(QuoteJson.FullQuote(delta.Latest.Update.Quote)))
         {
             rtc?.Metrics.MessagesSent.Add(1);
@@ -90,5 +110,47 @@ internal sealed partial class WebSocketSession
         // The channel's buffer is full (or it just closed): this update goes reliably instead.
         rtc?.Metrics.Fallbacks.Add(1);
         return false;
+    }
+
+    /// <summary>
+    /// The quotes to send on the WebSocket now: those whose symbol has been quiet for <see cref="SettleDelay"/>,
+    /// or all of them once no channel is open (it may have taken the last ones with it).
+    /// </summary>
+    private List<byte[]>? TakeSettled(DateTimeOffset now)
+    {
+        if (_unsettled.Count == 0)
+        {
+            return null;
+        }
+
+        var all = Volatile.Read(ref _channel) is null;
+        List<byte[]>? due = null;
+        foreach (var (symbol, (quote, at)) in _unsettled)
+        {
+            if (all || at <= now)
+            {
+                (due ??= []).Add(QuoteJson.FullQuote(quote));
+                _unsettled.Remove(symbol);
+            }
+        }
+
+        if (due is not null)
+        {
+            rtc?.Metrics.QuotesSettled.Add(due.Count);
+        }
+
+        return due;
+    }
+
+    /// <summary>When the next quiet symbol settles; null when none waits.</summary>
+    private DateTimeOffset? NextSettle()
+    {
+        DateTimeOffset? next = null;
+        foreach (var (_, at) in _unsettled.Values)
+        {
+            next = next is { } n && n < at ? n : at;
+        }
+
+        return next;
     }
 }

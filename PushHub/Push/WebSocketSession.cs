@@ -177,6 +177,20 @@ internal sealed partial class WebSocketSession(
                 return;
             }
 
+            if (TakeSettled(now) is { } settled)
+            {
+                foreach (var quote in settled)
+                {
+                    if (!await SendAsync(quote, cancellationToken))
+                    {
+                        return;
+                    }
+                }
+
+                lastSent = now;
+                continue;
+            }
+
             if (messages.Count > 0)
             {
                 lastSent = now;
@@ -196,6 +210,7 @@ internal sealed partial class WebSocketSession(
             }
 
             var wake = next is { } n && n < heartbeatDue ? n : heartbeatDue;
+            wake = NextSettle() is { } settle && settle < wake ? settle : wake;
             try
             {
                 await _queue.WhenSignaled().WaitAsync(wake - now, clock, cancellationToken);
@@ -267,7 +282,7 @@ internal sealed partial class WebSocketSession(
     private byte[] Encode(Outgoing message) => message switch
     {
         // After quotes went over the data channel (any may be lost), the WebSocket's next update of the symbol is its full quote.
-        Outgoing.Delta delta when _sentOverChannel.Remove(delta.Latest.Symbol) => QuoteJson.FullQuote(delta.Latest.Update.Quote),
+        Outgoing.Delta delta when _unsettled.Remove(delta.Latest.Symbol) => QuoteJson.FullQuote(delta.Latest.Update.Quote),
         Outgoing.Delta { IsShared: true } shared => shared.Latest.DeltaJson,
         Outgoing.Delta delta => QuoteJson.Delta(delta.Latest.Update.Quote, delta.Changed, delta.Merged),
         Outgoing.Snapshot snapshot => QuoteJson.Snapshot(snapshot.Quote),

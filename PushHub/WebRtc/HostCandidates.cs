@@ -26,8 +26,12 @@ internal static class HostCandidates
             .Where(n => n.OperationalStatus is OperationalStatus.Up or OperationalStatus.Unknown)
             .SelectMany(n => n.GetIPProperties().UnicastAddresses)
             .Select(u => u.Address)
-            .Where(a => a.AddressFamily == listen.AddressFamily && !a.IsIPv6LinkLocal)
+            .Where(a => a.AddressFamily == listen.AddressFamily && !a.IsIPv6LinkLocal && !IsIPv4LinkLocal(a))
             .OrderBy(IPAddress.IsLoopback);
         return advertised.Concat(local).Distinct().ToList();
     }
+
+    // 169.254/16 (RFC 3927): never routed beyond the link, and what an interface has before DHCP answers.
+    private static bool IsIPv4LinkLocal(IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && address.GetAddressBytes() is [169, 254, ..];
 }

@@ -81,6 +81,12 @@ internal sealed partial class PeerSession : IDtlsHandler
     {
         lock (_gate)
         {
+            if (IsEnded)
+            {
+                // Fetched from the routing table just before End: route nothing, start nothing.
+                return 0;
+            }
+
             var written = Ice.HandleStun(datagram, source, Now, response);
             if (Ice.SelectedRemote is { } selected && (Remote is null || !Remote.EndPoint.Equals(selected)))
             {
@@ -110,17 +116,38 @@ internal sealed partial class PeerSession : IDtlsHandler
     {
         lock (_gate)
         {
-            if (_quoteChannel is not { } channel || IsEnded || !_channels.Send(channel, json, binary: false, Now))
+            if (_quoteChannel is not { } channel || IsEnded)
             {
                 return false;
             }
 
-            Flush();
-            return true;
+            try
+            {
+                if (!_channels.Send(channel, json, binary: false, Now))
+                {
+                    return false;
+                }
+
+                Flush();
+                return true;
+            }
+#pragma warning disable CA1031 // A session that cannot send ends; the subscriber's WebSocket goes on.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                EndLater($"internal error while sending: {e.Message}");
+                return false;
+            }
         }
     }
 
-    public bool IsExpired() => Ice.IsExpired(Now);
+    public bool IsExpired()
+    {
+        lock (_gate)
+        {
+            return Ice.IsExpired(Now);
+        }
+    }
 
     /// <summary>Ends the session once: tells the browser (ABORT), stops DTLS, leaves the shared port.</summary>
     public void End(string reason)
@@ -132,10 +159,18 @@ internal sealed partial class PeerSession : IDtlsHandler
 
         lock (_gate)
         {
-            if (_channels.IsEstablished && !_channels.IsClosed)
+            try
             {
-                _channels.Abort(reason, Now);
-                Flush();
+                if (_channels.IsEstablished && !_channels.IsClosed)
+                {
+                    _channels.Abort(reason, Now);
+                    Flush();
+                }
+            }
+#pragma warning disable CA1031 // The ABORT is a courtesy; the session ends either way.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
             }
         }
 
@@ -157,7 +192,14 @@ internal sealed partial class PeerSession : IDtlsHandler
         }
     }
 
-    void IDtlsHandler.OnConnected() => _server.Metrics.DtlsConnected.Add(1);
+    void IDtlsHandler.OnConnected()
+    {
+        _server.Metrics.DtlsConnected.Add(1);
+        if (_dtls.MaxApplicationDataSize < MaxSctpPacketBytes)
+        {
+            EndLater($"DTLS records carry at most {_dtls.MaxApplicationDataSize} bytes; SCTP packets need {MaxSctpPacketBytes}");
+        }
+    }
 
     void IDtlsHandler.OnApplicationData(ReadOnlySpan<byte> data)
     {
@@ -179,10 +221,23 @@ internal sealed partial class PeerSession : IDtlsHandler
                 return;
             }
 
-            _channels.HandleTimeout(Now);
-            Pump();
+            try
+            {
+                _channels.HandleTimeout(Now);
+                Pump();
+            }
+#pragma warning disable CA1031 // An exception escaping a timer callback would end the process.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                EndLater($"internal error in a timer: {e.Message}");
+            }
         }
     }
+
+    /// <summary>Ends the session from a thread of its own: callers may hold locks End takes, or be the DTLS thread.</summary>
+    private void EndLater(string reason) =>
+        ThreadPool.UnsafeQueueUserWorkItem(static s => s.Session.End(s.Reason), (Session: this, Reason: reason), preferLocal: false);
 
     /// <summary>Acts on what the data channels report, sends what they produced, re-arms their timer.</summary>
     private void Pump()
@@ -215,7 +270,7 @@ internal sealed partial class PeerSession : IDtlsHandler
         Flush();
         if (ended is not null)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Session.End(s.Reason), (Session: this, Reason: ended), preferLocal: false);
+            EndLater(ended);
         }
     }
 

@@ -65,14 +65,24 @@ internal sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebR
         }
 
         var session = new PeerSession(this, offer, _certificate, _options, clock, owner, logger);
-        _byUfrag[session.LocalUfrag] = session;
-        metrics.Sessions.Add(1);
+        // The answer first: a session is registered (and counted against MaxSessions) only once it can be offered.
         var answer = SdpAnswer.Build(offer, session.LocalUfrag, session.LocalPassword, _certificate.Sha256Fingerprint, Candidates, MaxMessageBytes);
+        if (!_byUfrag.TryAdd(session.LocalUfrag, session))
+        {
+            throw new WebRtcCapacityException("ICE credentials collided with another session's; offer again");
+        }
+
+        metrics.Sessions.Add(1);
         return (session, answer);
     }
 
     /// <summary>Datagrams from <paramref name="remote"/> that are not STUN now belong to <paramref name="session"/>.</summary>
-    public void Route(SocketAddressSnapshot remote, PeerSession session) => _byAddress[remote.Address] = session;
+    /// <remarks>
+    /// An address another live session holds stays with it: a peer that proved its own credentials
+    /// from a spoofed source must not divert a browser's DTLS to its session.
+    /// </remarks>
+    public void Route(SocketAddressSnapshot remote, PeerSession session) =>
+        _byAddress.AddOrUpdate(remote.Address, session, (_, holder) => holder == session || holder.IsEnded ? session : holder);
 
     public void Forget(PeerSession session)
     {
@@ -195,9 +205,18 @@ internal sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebR
             {
                 foreach (var session in _byUfrag.Values)
                 {
-                    if (session.IsExpired())
+                    try
                     {
-                        session.End("no connectivity check within the consent timeout");
+                        if (session.IsExpired())
+                        {
+                            session.End("no connectivity check within the consent timeout");
+                        }
+                    }
+#pragma warning disable CA1031 // One session's failure must not stop expiry for all the others.
+                    catch (Exception e)
+#pragma warning restore CA1031
+                    {
+                        LogDispatchFailed(logger, e);
                     }
                 }
             }

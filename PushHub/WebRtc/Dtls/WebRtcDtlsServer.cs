@@ -44,6 +44,15 @@ internal sealed class WebRtcDtlsServer(
     // The peer's certificate is trusted through its fingerprint, whatever algorithm signed it.
     public override bool ShouldCheckSigAlgOfPeerCerts() => false;
 
+    // RFC 6066 §4: a server may ignore max_fragment_length. Echoing it would let a peer shrink our
+    // records below the SCTP packet size the session is built on (and every Send would then fail).
+    public override IDictionary<int, byte[]> GetServerExtensions()
+    {
+        var extensions = base.GetServerExtensions();
+        extensions.Remove(ExtensionType.max_fragment_length);
+        return extensions;
+    }
+
     public override CertificateRequest GetCertificateRequest()
     {
         // ecdsa_sign must be listed: Chrome 124 stopped sending its certificate to servers asking only rsa_sign.

@@ -11,15 +11,12 @@ namespace Ticker.PushHub.WebRtc.Sdp;
 /// <code>
 /// v=0 / o=- 1 2 IN IP4 127.0.0.1 / s=- / t=0 0 / a=group:BUNDLE mid / a=ice-lite
 /// m=application port UDP/DTLS/SCTP webrtc-datachannel / c=IN IP4|IP6 address
-/// a=ice-ufrag / a=ice-pwd / a=fingerprint:sha-256 / a=setup:passive / a=mid / a=sctp-port:5000
+/// a=ice-ufrag / a=ice-pwd / a=fingerprint:sha-256 / a=setup:passive / a=mid / a=sctp-port (the offer's)
 /// a=max-message-size / a=candidate (one per endpoint) / a=end-of-candidates
 /// </code>
 /// </remarks>
 public static class SdpAnswer
 {
-    /// <summary>The hub's own SCTP port (RFC 8841 §5); the browser's is in the offer.</summary>
-    public const ushort SctpPort = 5000;
-
     /// <summary>RFC 8445 §5.1.2.2: host candidates prefer type 126.</summary>
     public const int HostTypePreference = 126;
 
@@ -74,7 +71,9 @@ public static class SdpAnswer
         {
             Line(sdp, $"a=mid:{offer.Mid}");
         }
-        Line(sdp, $"a=sctp-port:{SctpPort}");
+        // The same port as the offer's: the association then uses one port on both ends (RFC 8841 §5 lets
+        // each side choose; mirroring keeps the one number DataChannelOptions carries right for both).
+        Line(sdp, $"a=sctp-port:{offer.SctpPort}");
         Line(sdp, $"a=max-message-size:{maxMessageSize}");
         for (var i = 0; i < candidates.Count; i++)
         {

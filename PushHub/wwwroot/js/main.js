@@ -111,7 +111,18 @@ function useTransport(next) {
   showTransport();
 }
 
+// A failed session (ICE, DTLS, the hub refusing the offer) is tried again after a pause; meanwhile
+// updates come over the WebSocket.
+const RTC_RETRY_MS = 5_000;
+let rtcRetry = 0;
+
 link.addEventListener("state", ({ detail: { state, reason } }) => {
+  clearTimeout(rtcRetry);
+  if (state === "failed") {
+    rtcRetry = setTimeout(() => {
+      if (transport !== "websocket" && stream.connected) link.open(transport === "relay" ? "relay" : "direct").catch(e => console.warn(e));
+    }, RTC_RETRY_MS);
+  }
   debug.rtcState = state;
   debug.rtcReason = reason ?? null;
   if (state === "open") debug.rtcOpens = (debug.rtcOpens ?? 0) + 1;

@@ -191,9 +191,11 @@ export class QuoteStream extends EventTarget {
     this.#socket?.send(JSON.stringify(message));
   }
 
-  /** Sends a WebRTC signaling message (an rtc-offer); its answer comes back as a "signal" event. */
+  /** Sends a WebRTC signaling message (an rtc-offer); returns its id, which its answer (a "signal" event) carries. */
   signal(message) {
-    this.#send({ ...message, id: `rtc-${this.#nextId++}` });
+    const id = `rtc-${this.#nextId++}`;
+    this.#send({ ...message, id });
+    return id;
   }
 
   /** A full quote from any path: applied when newer than what is held, else dropped as stale. */
@@ -207,10 +209,15 @@ export class QuoteStream extends EventTarget {
 
   #handle(m) {
     switch (m.type) {
-      case "snapshot":
+      case "snapshot": {
+        // The data channel may have brought a newer quote before this snapshot's frame arrived
+        // (after a reset the held seq is gone, so a reset's snapshot always applies).
+        const held = this.#seqs.get(m.symbol);
+        if (held !== undefined && m.seq < held) return;
         this.#seqs.set(m.symbol, m.seq);
         this.#emitQuote(m, true);
         break;
+      }
       case "quote":
         this.applyQuote(m, "websocket");
         break;

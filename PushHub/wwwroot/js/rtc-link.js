@@ -14,6 +14,8 @@ export class RtcLink extends EventTarget {
   #pc = null;
   #channel = null;
   #state = "closed";
+  #offerId = null;   // only the answer to the latest offer counts
+  #attempt = 0;      // a newer open() supersedes one still awaiting
 
   constructor(stream) {
     super();
@@ -42,15 +44,18 @@ export class RtcLink extends EventTarget {
   async open(mode = this.#mode) {
     this.close();
     this.#mode = mode;
+    const attempt = ++this.#attempt;
     this.#setState("negotiating");
     const config = {};
     if (this.#mode === "relay") {
       const response = await fetch("/api/turn-credentials");
+      if (attempt !== this.#attempt) return;
       if (!response.ok) {
         this.#setState("failed", `no relay: HTTP ${response.status}`);
         return;
       }
       const { urls, username, credential } = await response.json();
+      if (attempt !== this.#attempt) return;
       config.iceServers = [{ urls: urls.filter(u => u.startsWith("turn:")), username, credential }];
       config.iceTransportPolicy = "relay";
     }
@@ -63,8 +68,9 @@ export class RtcLink extends EventTarget {
       if (pc === this.#pc && pc.connectionState === "failed") this.#setState("failed", "ICE or DTLS failed");
     });
     await pc.setLocalDescription();
+    if (pc !== this.#pc) return; // superseded (and closed) while the offer was made
     // ICE-lite on the hub: it learns this browser's address from the checks, so no candidates are sent.
-    this.#stream.signal({ op: "rtc-offer", sdp: pc.localDescription.sdp });
+    this.#offerId = this.#stream.signal({ op: "rtc-offer", sdp: pc.localDescription.sdp });
   }
 
   /** Closes the channel only (the session stays); updates continue on the WebSocket. */
@@ -83,20 +89,21 @@ export class RtcLink extends EventTarget {
 
   close() {
     const pc = this.#pc;
-    this.#pc = this.#channel = null;
+    this.#pc = this.#channel = this.#offerId = null;
+    this.#attempt++;
     pc?.close();
     if (this.#state !== "closed") this.#setState("closed", "closed by the page");
   }
 
   async #onSignal(m) {
-    if (!this.#pc) return;
+    if (!this.#pc || m.id === undefined || m.id !== this.#offerId) return; // an answer to an abandoned offer
     if (m.type === "rtc-answer") {
       try {
         await this.#pc.setRemoteDescription({ type: "answer", sdp: m.sdp });
       } catch (error) {
         this.#setState("failed", `answer refused: ${error.message}`);
       }
-    } else if (m.type === "error" && String(m.id ?? "").startsWith("rtc-")) {
+    } else if (m.type === "error") {
       this.#setState("failed", `${m.code}: ${m.message}`);
     }
   }

@@ -19,6 +19,20 @@ public sealed class DtlsServerTransportTests
     }
 
     [Fact]
+    public async Task Handshake_ClientAsksForTinyFragments_IgnoredSoSctpPacketsStillFit()
+    {
+        // RFC 6066 lets a server ignore max_fragment_length; honouring 512 would make every SCTP packet too big.
+        using var pair = new DtlsTestPair(clientMaxFragmentLength: MaxFragmentLength.pow2_9);
+        var client = await pair.ConnectedAsync();
+
+        Assert.Equal(1163, pair.Server.MaxApplicationDataSize);
+        var packet = new byte[1163];
+        Random.Shared.NextBytes(packet);
+        Assert.True(pair.Server.Send(packet));
+        Assert.Equal(packet, DtlsTestPair.Receive(client));
+    }
+
+    [Fact]
     public async Task Send_BothWays_ArrivesByteExact()
     {
         using var pair = new DtlsTestPair();

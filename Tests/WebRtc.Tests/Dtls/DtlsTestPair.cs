@@ -18,7 +18,7 @@ internal sealed class DtlsTestPair : IDisposable
     public DtlsTestPair(
         string? offeredFingerprint = null, bool clientHasCertificate = true, int clientSendLimit = 1200,
         TimeSpan? handshakeTimeout = null, int[]? clientCipherSuites = null,
-        int clientHelloPadding = 0, int maxDatagramSize = DtlsServerTransport.DefaultMaxDatagramSize)
+        int clientHelloPadding = 0, int maxDatagramSize = DtlsServerTransport.DefaultMaxDatagramSize, short clientMaxFragmentLength = -1)
     {
         Handler = new RecordingHandler();
         Link = new MemoryDatagramTransport(clientSendLimit);
@@ -27,7 +27,7 @@ internal sealed class DtlsTestPair : IDisposable
             maxDatagramSize);
         Handler.Forward = Link.Deliver;
         Link.Outbound = datagram => Server.Enqueue(datagram);
-        Client = new TestDtlsClient(Crypto, clientHasCertificate ? ClientCertificate : null) { ClientHelloPadding = clientHelloPadding };
+        Client = new TestDtlsClient(Crypto, clientHasCertificate ? ClientCertificate : null) { ClientHelloPadding = clientHelloPadding, MaxFragmentLength = clientMaxFragmentLength };
         if (clientCipherSuites is not null)
             Client.CipherSuites = clientCipherSuites;
     }

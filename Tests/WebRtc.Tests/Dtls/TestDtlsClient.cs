@@ -23,6 +23,9 @@ internal sealed class TestDtlsClient(BcTlsCrypto crypto, DtlsCertificate? certif
     /// <summary>Bytes of RFC 7685 padding, to grow the ClientHello to Chromium's ~1.4 KB.</summary>
     public int ClientHelloPadding { get; init; }
 
+    /// <summary>RFC 6066 max_fragment_length to ask for (e.g. MaxFragmentLength.pow2_9); none when negative.</summary>
+    public short MaxFragmentLength { get; init; } = -1;
+
     public TaskCompletionSource CloseNotifyReceived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string? ServerFingerprint { get; private set; }
@@ -45,6 +48,8 @@ internal sealed class TestDtlsClient(BcTlsCrypto crypto, DtlsCertificate? certif
         var extensions = base.GetClientExtensions();
         if (ClientHelloPadding > 0)
             TlsExtensionsUtilities.AddPaddingExtension(extensions, ClientHelloPadding);
+        if (MaxFragmentLength >= 0)
+            TlsExtensionsUtilities.AddMaxFragmentLengthExtension(extensions, MaxFragmentLength);
         return extensions;
     }
 

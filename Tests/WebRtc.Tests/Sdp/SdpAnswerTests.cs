@@ -39,6 +39,16 @@ public sealed class SdpAnswerTests
     }
 
     [Fact]
+    public void Build_OfferWithAnotherSctpPort_AnswersWithTheSamePort()
+    {
+        // The association uses one port number on both ends (DataChannelOptions.Port): mirror the offer's.
+        var answer = SdpAnswer.Build(Offer with { SctpPort = 5001 }, Ufrag, Pwd, Fingerprint, [IPEndPoint.Parse("127.0.0.1:50000")], 262144);
+
+        Assert.Contains("a=sctp-port:5001\r\n", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("a=sctp-port:5000", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_EveryLine_EndsWithCrlf()
     {
         var answer = SdpAnswer.Build(Offer, Ufrag, Pwd, Fingerprint, [IPEndPoint.Parse("192.0.2.2:50000"), IPEndPoint.Parse("[2001:db8::1]:50000")], 65536);

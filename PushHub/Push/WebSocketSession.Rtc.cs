@@ -8,16 +8,21 @@ namespace Ticker.PushHub.Push;
 internal sealed partial class WebSocketSession
 {
     /// <summary>
-    /// How long a symbol stays quiet after its last quote went over the data channel before that quote
-    /// is sent once more, reliably, on the WebSocket: a lost last quote never leaves a price wrong for
-    /// longer (the client drops the copy when it already holds it).
+    /// A symbol quiet this long after its last quote went over the data channel gets that quote once
+    /// more on the channel: a second chance, as fast as the first, for a datagram that was lost.
+    /// </summary>
+    internal static readonly TimeSpan RepeatDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// ... and this long after it, once more, reliably, on the WebSocket: however many datagrams are
+    /// lost, a price is never wrong for longer (the client drops a copy of what it already holds).
     /// </summary>
     internal static readonly TimeSpan SettleDelay = TimeSpan.FromSeconds(1);
 
-    // Symbols whose last update went over the data channel, with that quote and when it settles. The
-    // client may have lost it, so the WebSocket's next update of such a symbol is its full quote.
-    // Writer-only state.
-    private readonly Dictionary<string, (Quote Quote, DateTimeOffset Due)> _unsettled = new(StringComparer.Ordinal);
+    // Symbols whose last update went over the data channel: that quote, when it is next due, and
+    // whether the channel repeat is done. The client may have lost it, so the WebSocket's next update
+    // of such a symbol is its full quote too (Encode). Writer-only state.
+    private readonly Dictionary<string, Unsettled> _unsettled = new(StringComparer.Ordinal);
     private PeerSession? _peer;
     private PeerSession? _channel;
 
@@ -100,7 +105,7 @@ internal sealed partial class WebSocketSession
         }
 
         // Either way the client may now hold an older quote than the last delta assumed: see Encode.
-        _unsettled[delta.Latest.Symbol] = (delta.Latest.Update.Quote, clock.GetUtcNow() + SettleDelay);
+        _unsettled[delta.Latest.Symbol] = new Unsettled(delta.Latest.Update.Quote, clock.GetUtcNow() + RepeatDelay, Repeated: false);
         if (channel.TrySend(QuoteJson.FullQuote(delta.Latest.Update.Quote)))
         {
             rtc?.Metrics.MessagesSent.Add(1);
@@ -113,8 +118,9 @@ internal sealed partial class WebSocketSession
     }
 
     /// <summary>
-    /// The quotes to send on the WebSocket now: those whose symbol has been quiet for <see cref="SettleDelay"/>,
-    /// or all of them once no channel is open (it may have taken the last ones with it).
+    /// Repeats due quotes on the channel, and returns those to send on the WebSocket now: repeated ones
+    /// whose symbol stayed quiet for <see cref="SettleDelay"/>, or all of them once no channel is open
+    /// (it may have taken the last ones with it).
     /// </summary>
     private List<byte[]>? TakeSettled(DateTimeOffset now)
     {
@@ -123,34 +129,52 @@ internal sealed partial class WebSocketSession
             return null;
         }
 
-        var all = Volatile.Read(ref _channel) is null;
-        List<byte[]>? due = null;
-        foreach (var (symbol, (quote, at)) in _unsettled)
+        var channel = Volatile.Read(ref _channel);
+        List<byte[]>? settled = null;
+        List<string>? repeated = null;
+        foreach (var (symbol, entry) in _unsettled)
         {
-            if (all || at <= now)
+            if (channel is not null && entry.Due > now)
             {
-                (due ??= []).Add(QuoteJson.FullQuote(quote));
-                _unsettled.Remove(symbol);
+                continue;
             }
+
+            var json = QuoteJson.FullQuote(entry.Quote);
+            if (channel is not null && !entry.Repeated && channel.TrySend(json))
+            {
+                (repeated ??= []).Add(symbol);
+                continue;
+            }
+
+            (settled ??= []).Add(json);
+            _unsettled.Remove(symbol);
         }
 
-        if (due is not null)
+        foreach (var symbol in repeated ?? [])
         {
-            rtc?.Metrics.QuotesSettled.Add(due.Count);
+            _unsettled[symbol] = _unsettled[symbol] with { Due = now + SettleDelay, Repeated = true };
+            rtc?.Metrics.QuotesRepeated.Add(1);
         }
 
-        return due;
+        if (settled is not null)
+        {
+            rtc?.Metrics.QuotesSettled.Add(settled.Count);
+        }
+
+        return settled;
     }
 
-    /// <summary>When the next quiet symbol settles; null when none waits.</summary>
+    /// <summary>When the next quiet symbol's quote is due again; null when none waits.</summary>
     private DateTimeOffset? NextSettle()
     {
         DateTimeOffset? next = null;
-        foreach (var (_, at) in _unsettled.Values)
+        foreach (var entry in _unsettled.Values)
         {
-            next = next is { } n && n < at ? n : at;
+            next = next is { } n && n < entry.Due ? n : entry.Due;
         }
 
         return next;
     }
+
+    private readonly record struct Unsettled(Quote Quote, DateTimeOffset Due, bool Repeated);
 }

@@ -17,6 +17,7 @@ internal sealed class WebRtcMetrics : IDisposable
         SetupTime = _meter.CreateHistogram<double>("ticker.webrtc.setup_time", "ms", "Offer answered to data channel open");
         MessagesSent = _meter.CreateCounter<long>("ticker.webrtc.messages_sent", "{message}", "Quotes sent on data channels");
         Fallbacks = _meter.CreateCounter<long>("ticker.webrtc.fallbacks", "{message}", "Quotes sent on the WebSocket because the channel's buffer was full");
+        QuotesRepeated = _meter.CreateCounter<long>("ticker.webrtc.quotes_repeated", "{message}", "Last quotes of a quiet symbol repeated once on the data channel");
         QuotesSettled = _meter.CreateCounter<long>("ticker.webrtc.quotes_settled", "{message}", "Last quotes of a quiet symbol (or of a closed channel) repeated once on the WebSocket");
         MessagesIgnored = _meter.CreateCounter<long>("ticker.webrtc.messages_ignored", "{message}", "Messages subscribers sent on a data channel (commands go on the WebSocket)");
         DatagramsReceived = _meter.CreateCounter<long>("ticker.webrtc.datagrams_received", "{datagram}", "Datagrams received on the shared port");
@@ -29,6 +30,7 @@ internal sealed class WebRtcMetrics : IDisposable
     public Histogram<double> SetupTime { get; }
     public Counter<long> MessagesSent { get; }
     public Counter<long> Fallbacks { get; }
+    public Counter<long> QuotesRepeated { get; }
     public Counter<long> QuotesSettled { get; }
     public Counter<long> MessagesIgnored { get; }
     public Counter<long> DatagramsReceived { get; }

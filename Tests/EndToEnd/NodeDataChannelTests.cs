@@ -28,17 +28,22 @@ public sealed class NodeDataChannelTests(WebRtcHost host) : IClassFixture<WebRtc
     }
 
     [Fact]
-    public async Task NodeDataChannel_SymbolGoesQuiet_ItsLastQuoteIsRepeatedOnceOnTheWebSocket()
+    public async Task NodeDataChannel_SymbolGoesQuiet_LastQuoteRepeatedOnTheChannelThenOnTheWebSocket()
     {
         await using var peer = await NodePeer.StartAsync(host.BaseAddress, "XOM");
         Assert.Equal("open", (await peer.NextAsync(e => e.GetProperty("event").GetString() is "open" or "error")).GetProperty("event").GetString());
 
         await host.InsertAsync("INSERT INTO ticks (symbol, price, size) VALUES ('XOM', 118.25, 100)");
         var overChannel = await peer.NextAsync(e => e.GetProperty("event").GetString() == "quote" && e.GetProperty("price").GetDecimal() == 118.25m);
-        // A lost datagram would otherwise leave this price wrong until XOM trades again: the hub repeats it reliably.
-        var settled = await peer.NextAsync(e => e.GetProperty("event").GetString() == "quote" && e.GetProperty("via").GetString() == "websocket");
+        // A lost datagram would otherwise leave this price wrong until XOM trades again: the hub repeats it
+        // once on the channel, then once reliably on the WebSocket.
+        var repeated = await peer.NextAsync(e => e.GetProperty("event").GetString() == "quote");
+        var settled = await peer.NextAsync(e => e.GetProperty("event").GetString() == "quote");
 
         Assert.Equal("webrtc", overChannel.GetProperty("via").GetString());
+        Assert.Equal("webrtc", repeated.GetProperty("via").GetString());
+        Assert.Equal(overChannel.GetProperty("seq").GetInt64(), repeated.GetProperty("seq").GetInt64());
+        Assert.Equal("websocket", settled.GetProperty("via").GetString());
         Assert.Equal(overChannel.GetProperty("seq").GetInt64(), settled.GetProperty("seq").GetInt64());
         Assert.Equal(118.25m, settled.GetProperty("price").GetDecimal());
     }

@@ -14,9 +14,9 @@ namespace Ticker.PushHub.Tests;
 public sealed partial class WebRtcSignalingTests : IAsyncLifetime
 {
     // The shape of Chromium 156's offer for one data channel (webrtc-notes.md), with fixed credentials.
-    private const string BrowserUfrag = "bRwS";
+    internal const string BrowserUfrag = "bRwS";
     private const string BrowserPassword = "browserpassword1234567890";
-    private const string Offer =
+    internal const string Offer =
         "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\na=extmap-allow-mixed\r\na=msid-semantic: WMS\r\n" +
         "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\n" +
         $"a=ice-ufrag:{BrowserUfrag}\r\na=ice-pwd:{BrowserPassword}\r\na=ice-options:trickle\r\n" +
@@ -155,7 +155,7 @@ public sealed partial class WebRtcSignalingTests : IAsyncLifetime
         return await client.ReceiveUntilAsync(m => m.Is("rtc-answer") || m.Is("error"));
     }
 
-    private static byte[] BindingRequest(string localUfrag, string remoteUfrag, string password)
+    internal static byte[] BindingRequest(string localUfrag, string remoteUfrag, string password)
     {
         var buffer = new byte[256];
         var builder = new StunMessageBuilder(buffer, StunMethod.Binding, StunClass.Request, RandomNumberGenerator.GetBytes(12));

@@ -5,6 +5,7 @@
 //                 [--transport rtc|ws] [--print quotes|none] [--seconds 0] [--tamper-fingerprint yes]      (RTC_LOG=Debug: libdatachannel's log)
 //
 // Writes one JSON object per line on stdout:
+//   {"event":"pair","session":0,"local":"host","remote":"host"}  the selected candidate pair's types
 //   {"event":"open","session":0,"setupMs":12.3}            data channel open (offer sent -> open)
 //   {"event":"quote","session":0,"via":"webrtc","symbol":"AAPL","seq":7,"price":123.45,"ts":"...","at":1732...}
 //   {"event":"closed"|"error","session":0,"reason":"..."}
@@ -65,6 +66,8 @@ function start(session) {
       peers.push(channel);
       channel.onOpen(() => {
         const setupMs = performance.now() - offeredAt;
+        const pair = pc.getSelectedCandidatePair();
+        if (pair) emit({ event: "pair", session, local: pair.local.type, remote: pair.remote.type });
         setupTimes.push(setupMs);
         emit({ event: "open", session, setupMs: Math.round(setupMs * 10) / 10 });
         done(true);

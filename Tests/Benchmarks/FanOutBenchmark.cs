@@ -27,7 +27,7 @@ internal static class FanOutBenchmark
         using var server = StartServer(transport, database.ConnectionString, port, rate);
         try
         {
-            await WaitHealthyAsync(port);
+            await BenchHub.WaitHealthyAsync(port);
             var recorder = new LatencyRecorder(sampleEvery: 97);
             using var stop = new CancellationTokenSource();
             var connected = transport == "signalr"
@@ -139,28 +139,6 @@ internal static class FanOutBenchmark
         }
 
         return clients;
-    }
-
-    private static async Task WaitHealthyAsync(int port)
-    {
-        using var http = new HttpClient();
-        for (var i = 0; i < 600; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync($"http://127.0.0.1:{port}/healthz")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new InvalidOperationException("the server did not come up");
     }
 
     internal static int FreePort()

@@ -30,7 +30,7 @@ internal static class WebRtcBenchmark
         using var hub = StartHub(database.ConnectionString, httpPort, rtcPort, TicksPerSecond);
         try
         {
-            await WaitHealthyAsync(httpPort);
+            await BenchHub.WaitHealthyAsync(httpPort);
             var symbols = string.Join(",", new Ingest.Feeds.Simulated.TickGenerator(Symbols, 3).Symbols);
             foreach (var loss in losses)
             {
@@ -67,7 +67,7 @@ internal static class WebRtcBenchmark
         using var hub = StartHub(database.ConnectionString, httpPort, rtcPort, ticksPerSecond: 20);
         try
         {
-            await WaitHealthyAsync(httpPort);
+            await BenchHub.WaitHealthyAsync(httpPort);
             // A few sessions first: the first handshake pays for loading and compiling the DTLS code.
             await RunPeerAsync(httpPort, ["--symbols", "AAPL", "--sessions", "5", "--print", "none", "--seconds", "1"]);
             // Offers arriving one, ten and twenty-five at a time; all n sessions stay open together.
@@ -131,22 +131,14 @@ internal static class WebRtcBenchmark
 
     private static double Pct(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 
-    private static Process StartHub(string connectionString, int httpPort, int rtcPort, int ticksPerSecond)
-    {
-        var start = new ProcessStartInfo("dotnet",
+    private static Process StartHub(string connectionString, int httpPort, int rtcPort, int ticksPerSecond) =>
+        BenchHub.Start(connectionString,
         [
-            Path.Combine(Testing.RepositoryRoot.Path, "PushHub/bin/Release/net10.0/Ticker.PushHub.dll"), "--urls", $"http://127.0.0.1:{httpPort}",
+            "--urls", $"http://127.0.0.1:{httpPort}",
             "--Feed:Enabled=true", $"--Feed:Symbols={Symbols}", $"--Feed:TicksPerSecond={ticksPerSecond}", "--Feed:BatchSize=1", "--Feed:Seed=3",
             "--Ingest:SlotName=bench_webrtc", "--Hub:MaxConnectionsPerAddress=100000", "--Turn:Enabled=false",
             "--WebRtc:ListenAddress=127.0.0.1", $"--WebRtc:Port={rtcPort}", "--WebRtc:MaxSessions=10000", "--Logging:LogLevel:Default=Warning",
         ]);
-        start.Environment["ConnectionStrings__Ticker"] = connectionString;
-        start.RedirectStandardOutput = true;
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        return process;
-    }
 
     private static async Task<List<PeerEvent>> RunPeerAsync(int httpPort, string[] args)
     {
@@ -170,28 +162,6 @@ internal static class WebRtcBenchmark
         }
 
         return events;
-    }
-
-    private static async Task WaitHealthyAsync(int port)
-    {
-        using var http = new HttpClient();
-        for (var i = 0; i < 600; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync(new Uri($"http://127.0.0.1:{port}/healthz"))).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new InvalidOperationException("the hub did not come up");
     }
 
     private sealed record PeerEvent(string Event, string? Symbol, long Seq, DateTimeOffset Ts, long At, JsonElement Raw)

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace Ticker.Benchmarks;
+
+/// <summary>The hub as the benchmarks run it: the Release build in a process of its own, against a bench database.</summary>
+internal static class BenchHub
+{
+    public static string Dll => Path.Combine(Testing.RepositoryRoot.Path, "PushHub/bin/Release/net10.0/Ticker.PushHub.dll");
+
+    /// <summary>Starts the hub with <paramref name="args"/> (its output is read and dropped, so it never blocks on a full pipe).</summary>
+    public static Process Start(string connectionString, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Dll, .. args]) { RedirectStandardOutput = true };
+        start.Environment["ConnectionStrings__Ticker"] = connectionString;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        return process;
+    }
+
+    /// <summary>Waits (up to a minute) for <c>/healthz</c> on <paramref name="port"/>.</summary>
+    public static async Task WaitHealthyAsync(int port)
+    {
+        using var http = new HttpClient();
+        for (var i = 0; i < 600; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync(new Uri($"http://127.0.0.1:{port}/healthz"))).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException("the hub did not come up");
+    }
+}

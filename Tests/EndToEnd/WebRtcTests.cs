@@ -31,6 +31,7 @@ public sealed class WebRtcTests(WebRtcHost host) : DashboardPage(host), IClassFi
         // Every packet of the session went through the relay: the browser's side of the pair is a relayed address.
         Assert.Equal("relay", await Page.EvaluateAsync<string>("() => window.tickerDebug.candidateType()"));
         await InsertAndSeeAsync("MSFT", "432.10", via: "webrtc");
+        await Expect(Page.GetByTestId("via")).ToHaveTextAsync("WebRTC via relay · channel open");
         Assert.Empty(PageErrors);
     }
 

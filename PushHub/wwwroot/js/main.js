@@ -92,11 +92,12 @@ function showTransport() {
 }
 
 function showVia() {
-  const via = $("via");
-  const path = VIA_TEXT[debug.lastVia ?? "websocket"];
-  via.textContent = transport === "websocket" ? path : `${path} · channel ${RTC_TEXT[debug.rtcState] ?? debug.rtcState}`;
-  via.title = debug.rtcReason ?? "";
-  via.dataset.level = transport === "websocket" || debug.rtcState === "open" ? "good" : debug.rtcState === "failed" ? "poor" : "fair";
+  const readout = $("via");
+  const via = debug.lastVia ?? "websocket";
+  const path = via === "webrtc" && transport === "relay" ? "WebRTC via relay" : VIA_TEXT[via];
+  readout.textContent = transport === "websocket" ? path : `${path} · channel ${RTC_TEXT[debug.rtcState] ?? debug.rtcState}`;
+  readout.title = debug.rtcReason ?? "";
+  readout.dataset.level = transport === "websocket" || debug.rtcState === "open" ? "good" : debug.rtcState === "failed" ? "poor" : "fair";
 }
 
 function useTransport(next) {

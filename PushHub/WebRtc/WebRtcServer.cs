@@ -24,7 +24,6 @@ internal sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebR
     private readonly WebRtcOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, PeerSession> _byUfrag = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<SocketAddress, PeerSession> _byAddress = new();
-    private readonly TaskCompletionSource _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DtlsCertificate? _certificate;
     private Socket? _socket;
 
@@ -35,9 +34,6 @@ internal sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebR
 
     public int SessionCount => _byUfrag.Count;
 
-    /// <summary>Completes once the shared port is bound (its port is known when configured as 0).</summary>
-    public Task WhenBound => _bound.Task;
-
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         _certificate = DtlsCertificate.Generate(clock);
@@ -47,7 +43,6 @@ internal sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebR
         var port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
         Candidates = HostCandidates.Addresses(_options).Select(a => new IPEndPoint(a, port)).ToList();
         LogListening(logger, port, string.Join(", ", Candidates));
-        _bound.TrySetResult();
         return base.StartAsync(cancellationToken);
     }
 

@@ -98,18 +98,19 @@ public sealed class WebSocketProtocolTests : IAsyncLifetime
         await client.ReceiveUntilAsync(m => m.Is("subscribed"));
         await InsertAsync("RATE", 10m, count: 10);
 
-        // Ten updates in a few milliseconds at one delta per two seconds: whatever went out first,
-        // the rest arrive as one merged delta that ends at seq 10 and counts what it folded.
+        // Ten updates in a few milliseconds at one delta per two seconds: how they split depends on when
+        // the writer ran (on a busy machine the first delta may already fold nine), but they arrive as
+        // few deltas, ending at seq 10, whose merged counts add up to all ten.
         var deltas = new List<System.Text.Json.JsonElement>();
         while (deltas.Count == 0 || deltas[^1].GetProperty("seq").GetInt64() < 10)
         {
             deltas.Add(await client.ReceiveUntilAsync(m => m.Is("delta", "RATE")));
         }
 
-        Assert.Equal(2, deltas.Count);
+        Assert.InRange(deltas.Count, 1, 3);
         Assert.Equal(10, deltas.Sum(d => d.TryGetProperty("merged", out var merged) ? merged.GetInt32() : 1));
-        Assert.True(deltas[1].GetProperty("merged").GetInt32() > 1);
-        Assert.Equal(19m, deltas[1].GetProperty("price").GetDecimal());
+        Assert.Contains(deltas, d => d.TryGetProperty("merged", out var merged) && merged.GetInt32() > 1);
+        Assert.Equal(19m, deltas[^1].GetProperty("price").GetDecimal());
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
+using Ticker.Testing;
 
 namespace Ticker.EndToEnd;
 
@@ -11,9 +10,9 @@ namespace Ticker.EndToEnd;
 /// </summary>
 public sealed class WebRtcHost : DashboardHost
 {
-    public int TurnPort { get; } = FreeUdpPort();
+    public int TurnPort { get; } = FreePorts.UdpAndTcp();
 
-    public int WebRtcPort { get; } = FreeUdpPort();
+    public int WebRtcPort { get; } = FreePorts.UdpAndTcp();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -22,12 +21,5 @@ public sealed class WebRtcHost : DashboardHost
         builder.UseSetting("Turn:Enabled", "true");
         builder.UseSetting("Turn:Port", TurnPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Turn:ListeningIp", "127.0.0.1");
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

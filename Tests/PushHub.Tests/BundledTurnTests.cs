@@ -14,7 +14,7 @@ namespace Ticker.PushHub.Tests;
 public sealed class BundledTurnTests : IAsyncLifetime
 {
     private readonly HubFactory _hub = new();
-    private readonly int _turnPort = FreePort(SocketType.Dgram, ProtocolType.Udp);
+    private readonly int _turnPort = Ticker.Testing.FreePorts.UdpAndTcp(); // the relay listens on UDP and TCP
 
     public async Task InitializeAsync()
     {

@@ -46,4 +46,16 @@ internal static partial class IngestLog
 
     [LoggerMessage(EventId = 228, Level = LogLevel.Error, Message = "Pipeline failed; subscribers will see the stream end")]
     public static partial void PipelineFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 229, Level = LogLevel.Information,
+        Message = "Created temporary replication slot {Slot}; start-up state read under its snapshot {Snapshot}")]
+    public static partial void TemporarySlotCreated(ILogger logger, string slot, string snapshot);
+
+    [LoggerMessage(EventId = 230, Level = LogLevel.Information,
+        Message = "Dropped the idle replication slot {Slot} that an older version created by default, so it stops holding WAL")]
+    public static partial void LegacySlotDropped(ILogger logger, string slot);
+
+    [LoggerMessage(EventId = 231, Level = LogLevel.Warning,
+        Message = "Replication resumed on a new temporary slot {Slot}; the state of {Symbols} symbols was read again under its snapshot to cover the gap")]
+    public static partial void StateReloaded(ILogger logger, string slot, int symbols);
 }

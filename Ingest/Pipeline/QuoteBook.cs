@@ -41,6 +41,31 @@ public sealed class QuoteBook(TradingSession session)
         return new QuoteUpdate(after, Diff(before, after), commitTime);
     }
 
+    /// <summary>
+    /// Brings the book up to <paramref name="state"/>, read after a gap in the stream: one update per
+    /// symbol that moved, standing for all the ticks it missed (<see cref="QuoteUpdate.Merged"/>).
+    /// </summary>
+    public List<QuoteUpdate> Reload(StartupState state, DateTimeOffset commitTime)
+    {
+        var updates = new List<QuoteUpdate>();
+        foreach (var quote in state.Quotes)
+        {
+            var known = _quotes.TryGetValue(quote.Symbol, out var before);
+            if (known && before!.Seq >= quote.Seq)
+            {
+                continue;
+            }
+
+            _quotes[quote.Symbol] = quote;
+            updates.Add(new QuoteUpdate(quote, known ? Diff(before!, quote) : QuoteFields.All, commitTime)
+            {
+                Merged = (int)Math.Min(int.MaxValue, quote.Seq - (known ? before!.Seq : 0)),
+            });
+        }
+
+        return updates;
+    }
+
     private static Quote Next(Quote q, in StoredTick tick, DateTimeOffset tickSession)
     {
         var seq = q.Seq + 1;

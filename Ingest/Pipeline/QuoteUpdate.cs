@@ -8,10 +8,13 @@ namespace Ticker.Ingest.Pipeline;
 /// <param name="CommitTime">When the tick's transaction committed in PostgreSQL: the start of the latency clock.</param>
 public sealed record QuoteUpdate(Quote Quote, QuoteFields Changed, DateTimeOffset CommitTime)
 {
+    /// <summary>How many ticks this update stands for: more than one when it covers ticks the hub did not see one by one (a replication gap).</summary>
+    public int Merged { get; init; } = 1;
+
     public string Symbol => Quote.Symbol;
 
     public long Seq => Quote.Seq;
 
     /// <summary>Conflation: the later update's quote, with the fields either one changed.</summary>
-    public QuoteUpdate MergeWith(QuoteUpdate later) => later with { Changed = Changed | later.Changed };
+    public QuoteUpdate MergeWith(QuoteUpdate later) => later with { Changed = Changed | later.Changed, Merged = Merged + later.Merged };
 }

@@ -61,6 +61,13 @@ public sealed class ReplayBuffer(int depth)
         {
             lock (_lock)
             {
+                // An update that stands for several ticks (a gap in the stream) cannot be replayed
+                // from within: forget what came before, so resuming from there is a reset.
+                if (update.Merged > 1)
+                {
+                    _count = 0;
+                }
+
                 _items[_count++ % _items.Length] = update;
             }
         }

@@ -17,7 +17,7 @@ internal static class SlotMonitor
         FROM pg_replication_slots WHERE slot_name = $1
         """;
 
-    public static async Task RunAsync(NpgsqlDataSource dataSource, IngestOptions options, IngestMetrics metrics, ILogger logger,
+    public static async Task RunAsync(NpgsqlDataSource dataSource, Func<string> slotName, IngestOptions options, IngestMetrics metrics, ILogger logger,
         CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(Interval, metrics.Clock);
@@ -25,8 +25,9 @@ internal static class SlotMonitor
         {
             try
             {
+                var slot = slotName();
                 await using var command = dataSource.CreateCommand(SlotSql);
-                command.Parameters.Add(new() { Value = options.SlotName });
+                command.Parameters.Add(new() { Value = slot });
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 if (await reader.ReadAsync(cancellationToken))
                 {
@@ -35,11 +36,11 @@ internal static class SlotMonitor
                     metrics.ObserveSlotLag(lag);
                     if (status == "lost")
                     {
-                        IngestLog.SlotLost(logger, options.SlotName);
+                        IngestLog.SlotLost(logger, slot);
                     }
                     else if (lag > options.SlotLagWarningBytes || status == "unreserved")
                     {
-                        IngestLog.SlotLagging(logger, options.SlotName, lag, status);
+                        IngestLog.SlotLagging(logger, slot, lag, status);
                     }
                 }
             }

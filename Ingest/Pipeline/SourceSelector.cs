@@ -26,10 +26,11 @@ internal static class SourceSelector
         var reason = await WhyNoReplicationAsync(dataSource, options, cancellationToken);
         if (reason is null)
         {
-            var replication = new ReplicationTickSource(connectionString, options, metrics, logger);
+            var replication = new ReplicationTickSource(connectionString, dataSource, options, metrics, logger);
             try
             {
                 await replication.PrepareAsync(cancellationToken);
+                await ReplicationSlot.DropIdleLegacySlotAsync(dataSource, options, logger, cancellationToken);
                 return replication;
             }
             catch (PostgresException e) when (options.Source == "auto")

@@ -29,10 +29,26 @@ public sealed record StartupState(TransactionSnapshot Snapshot, IReadOnlyList<Qu
         ) d
         """;
 
-    public static async Task<StartupState> LoadAsync(NpgsqlDataSource dataSource, TradingSession session, CancellationToken cancellationToken)
+    public static Task<StartupState> LoadAsync(NpgsqlDataSource dataSource, TradingSession session, CancellationToken cancellationToken) =>
+        LoadAsync(dataSource, session, exportedSnapshot: null, cancellationToken);
+
+    /// <summary>
+    /// Reads the state under <paramref name="exportedSnapshot"/> (a temporary slot's, so the state ends
+    /// exactly where the slot's stream begins), or under a snapshot of its own when null.
+    /// </summary>
+    public static async Task<StartupState> LoadAsync(NpgsqlDataSource dataSource, TradingSession session, string? exportedSnapshot,
+        CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        if (exportedSnapshot is not null)
+        {
+            // The name comes from the server (e.g. 00000003-0000001B-1); it cannot be a parameter.
+            await using var use = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{exportedSnapshot.Replace("'", "''", StringComparison.Ordinal)}'",
+                connection, transaction);
+            await use.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         TransactionSnapshot snapshot;
         await using (var command = new NpgsqlCommand("SELECT pg_current_snapshot()::text", connection, transaction))
         {

@@ -67,7 +67,8 @@ public sealed class TickPipeline : IHostedService, IDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _source = await SourceSelector.ChooseAsync(_dataSource, _connectionString, _options, _metrics, _loggers, cancellationToken);
-        var state = await StartupState.LoadAsync(_dataSource, new TradingSession(_options.SessionStartUtc), cancellationToken);
+        var exported = (_source as ReplicationTickSource)?.ExportedSnapshot;
+        var state = await StartupState.LoadAsync(_dataSource, new TradingSession(_options.SessionStartUtc), exported, cancellationToken);
         foreach (var quote in state.Quotes)
         {
             Book.Load(quote);
@@ -75,9 +76,9 @@ public sealed class TickPipeline : IHostedService, IDisposable
 
         _snapshot = state.Snapshot;
         _connection = _updates.Connect();
-        if (_source is ReplicationTickSource)
+        if (_source is ReplicationTickSource replication)
         {
-            _slotMonitor = SlotMonitor.RunAsync(_dataSource, _options, _metrics, _logger, _stopping.Token);
+            _slotMonitor = SlotMonitor.RunAsync(_dataSource, () => replication.SlotName, _options, _metrics, _logger, _stopping.Token);
         }
 
         IngestLog.PipelineStarted(_logger, _source.Name, state.Quotes.Count, state.Snapshot.Xmax);

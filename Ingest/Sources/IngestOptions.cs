@@ -11,9 +11,12 @@ public sealed class IngestOptions
     [RegularExpression("^(auto|replication|notify)$", ErrorMessage = "Ingest:Source must be auto, replication or notify.")]
     public string Source { get; set; } = "auto";
 
-    /// <summary>This hub's durable replication slot; each hub needs its own.</summary>
-    [RegularExpression("^[a-z0-9_]{1,63}$", ErrorMessage = "Ingest:SlotName must be 1-63 characters of a-z, 0-9 and _.")]
-    public string SlotName { get; set; } = "ticker_hub";
+    /// <summary>
+    /// Empty (the default): a temporary slot per hub, dropped by PostgreSQL with the hub's connection.
+    /// Set: a durable slot of that name, which only one hub at a time may use.
+    /// </summary>
+    [RegularExpression("^[a-z0-9_]{0,63}$", ErrorMessage = "Ingest:SlotName must be empty or 1-63 characters of a-z, 0-9 and _.")]
+    public string SlotName { get; set; } = "";
 
     public string Publication { get; set; } = "ticker_ticks";
 

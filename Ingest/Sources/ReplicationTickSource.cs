@@ -12,13 +12,17 @@ namespace Ticker.Ingest.Sources;
 
 /// <summary>
 /// Inserts into <c>ticks</c> from PostgreSQL's logical replication stream (pgoutput, binary), in
-/// commit order, from this hub's durable slot. The slot's confirmed position advances only as the
-/// pipeline acknowledges commits it has handed on, so a restarted hub resumes where it stopped.
-/// When the connection drops it reconnects with backoff and skips what it already handed out.
+/// commit order, from this hub's slot (<see cref="ReplicationSlot"/>). The slot's confirmed position
+/// advances only as the pipeline acknowledges commits it has handed on. When the connection drops it
+/// reconnects with backoff: on a durable slot it skips what it already handed out; a temporary slot
+/// died with the connection, so it creates a new one and hands on the state read under the new
+/// slot's snapshot (<see cref="SourceEventKind.Reload"/>), which covers whatever committed in between.
 /// </summary>
-internal sealed class ReplicationTickSource(string connectionString, IngestOptions options, IngestMetrics metrics, ILogger logger)
-    : ITickSource
+internal sealed class ReplicationTickSource(string connectionString, NpgsqlDataSource dataSource, IngestOptions options,
+    IngestMetrics metrics, ILogger logger) : ITickSource
 {
+    private ReplicationSlot? _prepared;
+    private bool _streamed;
 
     // Commit record of the last transaction handed out, its end, and the end of the last one the
     // pipeline acknowledged. Consecutive commit records can abut, so "already handed out" is judged
@@ -30,21 +34,18 @@ internal sealed class ReplicationTickSource(string connectionString, IngestOptio
 
     public string Name => "replication";
 
-    /// <summary>Creates the slot if missing. Runs before the start-up snapshot so nothing falls between them.</summary>
+    /// <summary>The slot streamed from now (a temporary slot gets a new name after each reconnect).</summary>
+    public string SlotName { get; private set; } = options.SlotName;
+
+    /// <summary>The snapshot to read the start-up state under (temporary slot), or null (durable: any snapshot taken after <see cref="PrepareAsync"/>).</summary>
+    public string? ExportedSnapshot { get; private set; }
+
+    /// <summary>Opens the slot. Runs before the start-up state is read so nothing falls between them.</summary>
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        await using var connection = new LogicalReplicationConnection(connectionString);
-        await connection.Open(cancellationToken);
-        try
-        {
-            await connection.CreatePgOutputReplicationSlot(options.SlotName, temporarySlot: false,
-                slotSnapshotInitMode: LogicalSlotSnapshotInitMode.NoExport, cancellationToken: cancellationToken);
-            IngestLog.SlotCreated(logger, options.SlotName);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateObject)
-        {
-            IngestLog.SlotReused(logger, options.SlotName);
-        }
+        _prepared = await ReplicationSlot.OpenAsync(connectionString, dataSource, options, logger, cancellationToken);
+        SlotName = _prepared.Name;
+        ExportedSnapshot = _prepared.SnapshotName;
     }
 
     public IAsyncEnumerable<SourceEvent> ReadAsync(TransactionSnapshot snapshot, CancellationToken cancellationToken) =>
@@ -58,21 +59,27 @@ internal sealed class ReplicationTickSource(string connectionString, IngestOptio
 
     private async IAsyncEnumerable<SourceEvent> ReadOnceAsync(TransactionSnapshot snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = new LogicalReplicationConnection(connectionString)
-        {
-            // Report the acknowledged position every second, so the slot (and WAL retention) keeps up.
-            WalReceiverStatusInterval = TimeSpan.FromSeconds(1),
-        };
-        await connection.Open(cancellationToken);
+        var opened = _prepared ?? await ReplicationSlot.OpenAsync(connectionString, dataSource, options, logger, cancellationToken);
+        _prepared = null;
+        await using var connection = opened.Connection;
         _connection = connection;
-        if (_acknowledged > 0)
+        SlotName = opened.Name;
+        if (opened.IsTemporary && _streamed)
+        {
+            var state = await StartupState.LoadAsync(dataSource, new TradingSession(options.SessionStartUtc), opened.SnapshotName, cancellationToken);
+            IngestLog.StateReloaded(logger, opened.Name, state.Quotes.Count);
+            yield return SourceEvent.ForReload(state);
+        }
+        else if (_acknowledged > 0)
         {
             connection.SetReplicationStatus(new NpgsqlLogSequenceNumber(_acknowledged));
         }
 
-        var slot = new PgOutputReplicationSlot(options.SlotName);
+        _streamed = true;
+        var slot = new PgOutputReplicationSlot(opened.Name);
         var pgOutput = new PgOutputReplicationOptions(options.Publication, PgOutputProtocolVersion.V1, binary: true);
-        NpgsqlLogSequenceNumber? resumeAt = _handedOutEnd > 0 ? new NpgsqlLogSequenceNumber(_handedOutEnd) : null;
+        // A new temporary slot starts at its own consistent point; a durable one where this run stopped.
+        NpgsqlLogSequenceNumber? resumeAt = _handedOutEnd > 0 && !opened.IsTemporary ? new NpgsqlLogSequenceNumber(_handedOutEnd) : null;
         var rows = new TickRowDecoder();
         long xid = 0;
         var commitTime = DateTimeOffset.MinValue;
@@ -110,5 +117,5 @@ internal sealed class ReplicationTickSource(string connectionString, IngestOptio
         }
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => _prepared?.Connection.DisposeAsync() ?? ValueTask.CompletedTask;
 }

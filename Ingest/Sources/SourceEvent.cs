@@ -1,4 +1,5 @@
 using Ticker.Database.Ticks;
+using Ticker.Ingest.Pipeline;
 
 namespace Ticker.Ingest.Sources;
 
@@ -13,6 +14,14 @@ public readonly record struct SourceEvent(SourceEventKind Kind, StoredTick Tick,
     public static SourceEvent ForTick(StoredTick tick, long xid, DateTimeOffset commitTime) =>
         new(SourceEventKind.Tick, tick, xid, commitTime, 0);
 
+    /// <summary>
+    /// Every symbol's state as of a new slot's snapshot, after the stream was interrupted and could not
+    /// be resumed where it stopped; the stream goes on from exactly that snapshot.
+    /// </summary>
+    public StartupState? State { get; init; }
+
+    public static SourceEvent ForReload(StartupState state) => new(SourceEventKind.Reload, default, 0, DateTimeOffset.UtcNow, 0) { State = state };
+
     public static SourceEvent ForCommit(long xid, DateTimeOffset commitTime, ulong position) =>
         new(SourceEventKind.Commit, default, xid, commitTime, position);
 }
@@ -21,4 +30,5 @@ public enum SourceEventKind
 {
     Tick,
     Commit,
+    Reload,
 }

@@ -16,5 +16,5 @@ internal sealed class OutboundUpdate(QuoteUpdate update)
 
     public long Seq => Update.Seq;
 
-    public byte[] DeltaJson => _deltaJson ??= QuoteJson.Delta(Update.Quote, Update.Changed, merged: 1);
+    public byte[] DeltaJson => _deltaJson ??= QuoteJson.Delta(Update.Quote, Update.Changed, merged: Update.Merged);
 }

@@ -12,7 +12,7 @@ internal abstract record Outgoing
     public sealed record Delta(OutboundUpdate Latest, QuoteFields Changed, int Merged) : Outgoing
     {
         /// <summary>Whether the shared, encoded-once bytes of the update can go out as they are.</summary>
-        public bool IsShared => Merged == 1 && Changed == Latest.Update.Changed;
+        public bool IsShared => Merged == Latest.Update.Merged && Changed == Latest.Update.Changed;
     }
 
     /// <summary>A resume position that cannot be served; a snapshot follows.</summary>

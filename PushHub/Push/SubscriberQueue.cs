@@ -68,7 +68,7 @@ internal sealed class SubscriberQueue
                 return;
             }
 
-            var fresh = new Outgoing.Delta(update, update.Update.Changed, 1);
+            var fresh = new Outgoing.Delta(update, update.Update.Changed, update.Update.Merged);
             if (!_pending.TryGetValue(update.Symbol, out var pending))
             {
                 _pending[update.Symbol] = [fresh];
@@ -80,7 +80,7 @@ internal sealed class SubscriberQueue
             else
             {
                 var last = pending[^1];
-                pending[^1] = new Outgoing.Delta(update, last.Changed | update.Update.Changed, last.Merged + 1);
+                pending[^1] = new Outgoing.Delta(update, last.Changed | update.Update.Changed, last.Merged + update.Update.Merged);
             }
 
             Signal();

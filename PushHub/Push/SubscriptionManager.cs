@@ -46,7 +46,7 @@ internal sealed class SubscriptionManager(FanOut fanOut, TickPipeline pipeline)
             if (replay.CanResume)
             {
                 var last = replay.Updates.Count > 0 ? replay.Updates[^1].Seq : seq;
-                queue.SetBaseline(symbol, last, replay.Updates.Select(u => new Outgoing.Delta(new OutboundUpdate(u), u.Changed, 1)));
+                queue.SetBaseline(symbol, last, replay.Updates.Select(u => new Outgoing.Delta(new OutboundUpdate(u), u.Changed, u.Merged)));
                 return;
             }
 

@@ -39,6 +39,12 @@ public sealed class IngestMetrics : IDisposable
     public Histogram<double> Latency { get; }
     public Func<int>? SymbolsTracked { get; set; }
 
+    /// <summary>Whether the change source is connected (readiness).</summary>
+    public ChangeStreamStatus Stream { get; } = new();
+
+    /// <summary>Age of the last transaction handed on, when it was handed on (readiness).</summary>
+    public TimeSpan ReplicationLag => TimeSpan.FromMilliseconds(Volatile.Read(ref _lagMilliseconds));
+
     public void ObserveReplication(long lagBytes, DateTimeOffset commitTime)
     {
         Volatile.Write(ref _lagBytes, Math.Max(lagBytes, 0));

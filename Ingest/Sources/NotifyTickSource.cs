@@ -48,6 +48,7 @@ internal sealed class NotifyTickSource(NpgsqlDataSource dataSource, IngestMetric
             await listen.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        metrics.Stream.MarkUp();
         while (true)
         {
             await foreach (var e in CatchUpAsync(cancellationToken))

@@ -31,6 +31,7 @@ internal static class Reconnecting
                 }
                 catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
                 {
+                    metrics.Stream.MarkDown(e.Message);
                     IngestLog.SourceLost(logger, e, source, backoff);
                     metrics.Reconnects.Add(1);
                     break;

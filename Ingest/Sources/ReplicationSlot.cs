@@ -43,9 +43,13 @@ internal sealed class ReplicationSlot
 
     public bool IsTemporary => SnapshotName is not null;
 
-    /// <summary>Opens a replication connection and creates (or, when durable, reuses) the slot on it.</summary>
+    /// <summary>
+    /// Opens a replication connection and creates (or, when durable, reuses) the slot on it. At start a
+    /// durable slot that another connection streams from is an error; on a reconnect it is not (the
+    /// server may not have noticed yet that this hub's previous connection is gone).
+    /// </summary>
     public static async Task<ReplicationSlot> OpenAsync(string connectionString, NpgsqlDataSource dataSource, IngestOptions options,
-        ILogger logger, CancellationToken cancellationToken)
+        bool atStart, ILogger logger, CancellationToken cancellationToken)
     {
         var connection = new LogicalReplicationConnection(connectionString)
         {
@@ -65,7 +69,7 @@ internal sealed class ReplicationSlot
                 return new ReplicationSlot(connection, name, slot.SnapshotName);
             }
 
-            await CreateOrReuseDurableAsync(connection, dataSource, options.SlotName, logger, cancellationToken);
+            await CreateOrReuseDurableAsync(connection, dataSource, options.SlotName, atStart, logger, cancellationToken);
             return new ReplicationSlot(connection, options.SlotName, null);
         }
         catch
@@ -94,7 +98,7 @@ internal sealed class ReplicationSlot
     }
 
     private static async Task CreateOrReuseDurableAsync(LogicalReplicationConnection connection, NpgsqlDataSource dataSource, string name,
-        ILogger logger, CancellationToken cancellationToken)
+        bool atStart, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
@@ -105,6 +109,11 @@ internal sealed class ReplicationSlot
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateObject)
         {
+        }
+
+        if (!atStart)
+        {
+            return;
         }
 
         // A durable slot streams to one connection at a time: a second hub configured with the same

@@ -43,7 +43,7 @@ internal sealed class ReplicationTickSource(string connectionString, NpgsqlDataS
     /// <summary>Opens the slot. Runs before the start-up state is read so nothing falls between them.</summary>
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        _prepared = await ReplicationSlot.OpenAsync(connectionString, dataSource, options, logger, cancellationToken);
+        _prepared = await ReplicationSlot.OpenAsync(connectionString, dataSource, options, atStart: true, logger, cancellationToken);
         SlotName = _prepared.Name;
         ExportedSnapshot = _prepared.SnapshotName;
     }
@@ -59,11 +59,12 @@ internal sealed class ReplicationTickSource(string connectionString, NpgsqlDataS
 
     private async IAsyncEnumerable<SourceEvent> ReadOnceAsync(TransactionSnapshot snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var opened = _prepared ?? await ReplicationSlot.OpenAsync(connectionString, dataSource, options, logger, cancellationToken);
+        var opened = _prepared ?? await ReplicationSlot.OpenAsync(connectionString, dataSource, options, atStart: false, logger, cancellationToken);
         _prepared = null;
         await using var connection = opened.Connection;
         _connection = connection;
         SlotName = opened.Name;
+        metrics.Stream.MarkUp();
         if (opened.IsTemporary && _streamed)
         {
             var state = await StartupState.LoadAsync(dataSource, new TradingSession(options.SessionStartUtc), opened.SnapshotName, cancellationToken);

@@ -91,7 +91,4 @@ public sealed class HistoryApiTests(HubFactory hub) : IClassFixture<HubFactory>
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
-
-    [Fact]
-    public async Task Health_Healthy() => Assert.Equal("Healthy", await hub.CreateClient().GetStringAsync("/healthz"));
 }

@@ -19,6 +19,7 @@ internal static class OperationsExtensions
         builder.Services.AddSingleton<DrainCoordinator>();
         builder.Services.AddSingleton<IDrainSignal>(sp => sp.GetRequiredService<DrainCoordinator>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DrainCoordinator>());
+        builder.Services.Configure<global::Grpc.AspNetCore.Server.GrpcServiceOptions>(o => o.Interceptors.Add<DrainInterceptor>());
         // The host's stop must outlast the drain, or it cuts the goodbyes short.
         var drain = builder.Configuration.GetValue("Hub:DrainTimeout", TimeSpan.FromSeconds(10));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drain + TimeSpan.FromSeconds(5));

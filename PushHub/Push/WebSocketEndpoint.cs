@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
+using Ticker.PushHub.Operations;
 using Ticker.PushHub.WebRtc;
 
 namespace Ticker.PushHub.Push;
@@ -8,7 +9,7 @@ namespace Ticker.PushHub.Push;
 /// <summary><c>/ws</c>: the WebSocket protocol of docs/protocol.md, with a cap on connections per client address.</summary>
 internal sealed class WebSocketEndpoint(
     SubscriptionManager subscriptions, IOptions<HubOptions> options, PushMetrics metrics, TimeProvider clock, ILogger<WebSocketEndpoint> logger,
-    IServiceProvider services)
+    IServiceProvider services, DrainCoordinator drain)
 {
     private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
 
@@ -18,6 +19,16 @@ internal sealed class WebSocketEndpoint(
         {
             await Results.Problem(statusCode: StatusCodes.Status426UpgradeRequired, title: "WebSocket required",
                 detail: "/ws speaks the WebSocket protocol of docs/protocol.md").ExecuteAsync(context);
+            return;
+        }
+
+        if (drain.IsDraining)
+        {
+            // Stopping: a client that gets here (a proxy not yet told) should try another hub.
+            context.Response.Headers.Connection = "close";
+            context.Response.Headers.RetryAfter = "1";
+            await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Hub restarting",
+                detail: "this hub is stopping; connect again (to another hub) and resume").ExecuteAsync(context);
             return;
         }
 
@@ -36,7 +47,10 @@ internal sealed class WebSocketEndpoint(
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             var batch = context.Request.Query["batch"] == "1";
             var rtc = services.GetService<WebRtcServer>();
-            await new WebSocketSession(socket, subscriptions, options.Value, metrics, clock, logger, batch, rtc).RunAsync(context.RequestAborted);
+            var session = new WebSocketSession(socket, subscriptions, options.Value, metrics, clock, logger, batch, rtc);
+            using var lease = drain.Track();
+            using var onDrain = drain.Draining.Register(session.Drain);
+            await session.RunAsync(context.RequestAborted);
         }
         finally
         {

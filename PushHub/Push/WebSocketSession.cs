@@ -35,6 +35,12 @@ internal sealed partial class WebSocketSession(
                 // The reader asked for a close (or saw the client go): let the writer send it.
                 await writer.WaitAsync(TimeSpan.FromSeconds(5), clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
+            else if (socket.State == WebSocketState.CloseSent)
+            {
+                // The hub closed (a drain, a bad frame): wait briefly for the client's close, since
+                // cancelling the read would abort the connection and lose the close frame in flight.
+                await reader.WaitAsync(TimeSpan.FromSeconds(2), clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
 
             await stop.CancelAsync();
             await Task.WhenAll(reader, writer).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

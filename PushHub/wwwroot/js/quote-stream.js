@@ -17,6 +17,8 @@ const BACKOFF_MAX_MS = 15_000;
 // without a word the page asks (ping) and gives the link PONG_WAIT_MS to answer before dropping it.
 const SILENCE_BEFORE_PING_MS = 20_000;
 const PONG_WAIT_MS = 15_000;
+// After a hub's "reconnect" (or close 1012), the reconnect is spread over this long.
+const MOVE_SPREAD_MS = 250;
 // A connection that stayed up this long resets the backoff.
 const STABLE_AFTER_MS = 5_000;
 
@@ -28,6 +30,7 @@ export class QuoteStream extends EventTarget {
   #seqs = new Map();          // symbol -> last seq applied
   #attempt = 0;
   #retryTimer = 0;
+  #moving = false;            // the hub asked us to go elsewhere: reconnect at once
   #watchdog = 0;
   #lastMessageAt = 0;
   #pingSentAt = 0;
@@ -139,10 +142,12 @@ export class QuoteStream extends EventTarget {
         this.#handle(message);
       }
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", e => {
       if (socket !== this.#socket) return;
       this.#socket = null;
       if (!this.#stopped) {
+        // 1012 "service restart": the hub is draining; another one is ready, so go now.
+        if (e.code === 1012) this.#moving = true;
         this.#scheduleReconnect();
       }
     });
@@ -153,6 +158,16 @@ export class QuoteStream extends EventTarget {
     const wasStable = this.#openedAt && Date.now() - this.#openedAt > STABLE_AFTER_MS;
     this.#openedAt = 0;
     if (wasStable) this.#attempt = 0;
+    if (this.#moving) {
+      // A hub restart, not a failure: reconnect (and resume) at once, spread over MOVE_SPREAD_MS so
+      // the clients of one hub do not all land on the others in the same millisecond.
+      this.#moving = false;
+      this.#attempt = 1;
+      const delay = Math.round(Math.random() * MOVE_SPREAD_MS);
+      this.#emitStatus("reconnecting", { retryInMs: delay, attempt: this.#attempt });
+      this.#retryTimer = setTimeout(() => this.#connect(), delay);
+      return;
+    }
     // Exponential backoff with full jitter on the upper half, so a restarted hub is not stampeded.
     const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** this.#attempt);
     const delay = this.#attempt === 0 ? 0 : Math.round(ceiling / 2 + Math.random() * ceiling / 2);
@@ -238,6 +253,11 @@ export class QuoteStream extends EventTarget {
         this.#emitQuote(m, false);
         break;
       }
+      case "reconnect":
+        // The hub is stopping (docs/protocol.md, "Hub restarts"): leave before its 1012 close.
+        this.#moving = true;
+        this.#drop(1000, "moving");
+        break;
       case "reset":
         this.#seqs.delete(m.symbol);
         this.dispatchEvent(new CustomEvent("reset", { detail: m }));

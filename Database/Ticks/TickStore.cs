@@ -11,6 +11,7 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
     /// <summary>Appends a batch through one binary COPY: all of it, or none of it.</summary>
     public async Task<long> AppendAsync(IEnumerable<Tick> ticks, CancellationToken cancellationToken = default)
     {
+        using var activity = DatabaseActivity.Source.StartActivity("ticks.append");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var writer = await TickCopyWriter.BeginAsync(connection, cancellationToken);
         foreach (var tick in ticks)
@@ -18,7 +19,9 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
             await writer.WriteAsync(tick, cancellationToken);
         }
 
-        return await writer.CompleteAsync(cancellationToken);
+        var rows = await writer.CompleteAsync(cancellationToken);
+        activity?.SetTag("ticker.rows", rows);
+        return rows;
     }
 
     private const string PageOldestFirstSql = $"""
@@ -44,6 +47,8 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
             ? new TickCursor(DateTimeOffset.MaxValue, long.MaxValue)
             : new TickCursor(DateTimeOffset.MinValue, long.MinValue));
 
+        using var activity = DatabaseActivity.Source.StartActivity("ticks.page");
+        activity?.SetTag("ticker.symbol", query.Symbol);
         await using var command = dataSource.CreateCommand(query.NewestFirst ? PageNewestFirstSql : PageOldestFirstSql);
         command.Parameters.Add(new() { Value = query.Symbol });
         // DateTimeOffset.MinValue/MaxValue travel as -infinity/infinity: an open range end.
@@ -59,6 +64,7 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
             ticks.Add(tick);
         }
 
+        activity?.SetTag("ticker.rows", ticks.Count);
         if (ticks.Count <= query.Limit)
         {
             return new TickPage(ticks, null);
@@ -95,6 +101,7 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<StoredTick>> ReadLatestAsync(IReadOnlyCollection<string>? symbols = null,
         CancellationToken cancellationToken = default)
     {
+        using var activity = DatabaseActivity.Source.StartActivity("ticks.latest");
         await using var command = dataSource.CreateCommand(symbols is null ? LatestAllSql : LatestSomeSql);
         if (symbols is not null)
         {
@@ -107,6 +114,7 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
             latest.Add(tick);
         }
 
+        activity?.SetTag("ticker.rows", latest.Count);
         return latest;
     }
 
@@ -135,6 +143,9 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        using var activity = DatabaseActivity.Source.StartActivity("bars");
+        activity?.SetTag("ticker.symbol", symbol);
+        activity?.SetTag("ticker.interval", interval.ToString());
         await using var command = dataSource.CreateCommand(BarsSql);
         command.Parameters.Add(new() { Value = symbol });
         command.Parameters.Add(new() { Value = interval });
@@ -149,6 +160,7 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
                 Numeric.Trim(reader.GetDecimal(3)), Numeric.Trim(reader.GetDecimal(4)), reader.GetInt64(5), reader.GetInt64(6)));
         }
 
+        activity?.SetTag("ticker.rows", bars.Count);
         return bars;
     }
 

@@ -278,12 +278,17 @@ public sealed class WebSocketProtocolTests : IAsyncLifetime
 
         var text = await http.GetStringAsync("/metrics");
 
+        // OpenTelemetry's exporter: unit suffixes (_milliseconds, _bytes), _total on counters, the meter as otel_scope_name.
         Assert.Contains("# TYPE ticker_push_messages_sent_total counter", text, StringComparison.Ordinal);
-        Assert.Contains("ticker_push_connections ", text, StringComparison.Ordinal);
-        Assert.Matches(@"ticker_ingest_ticks_total [1-9]", text);
-        Assert.Contains("ticker_ingest_latency_bucket{le=\"+Inf\"}", text, StringComparison.Ordinal);
-        Assert.Contains("ticker_push_latency_count ", text, StringComparison.Ordinal);
-        Assert.Contains("ticker_ingest_symbols ", text, StringComparison.Ordinal);
+        Assert.Matches(@"ticker_push_connections\{otel_scope_name=""Ticker.PushHub""\} 1", text);
+        Assert.Matches(@"ticker_ingest_ticks_total\{[^}]*\} [1-9]", text);
+        Assert.Matches(@"ticker_ingest_latency_milliseconds_bucket\{[^}]*le=""0.1""\}", text);
+        Assert.Contains("ticker_push_latency_milliseconds_count{", text, StringComparison.Ordinal);
+        Assert.Contains("ticker_ingest_symbols{", text, StringComparison.Ordinal);
+        // What comes for free: the runtime, Kestrel, and Npgsql.
+        Assert.Contains("dotnet_gc_collections_total", text, StringComparison.Ordinal);
+        Assert.Contains("kestrel_active_connections", text, StringComparison.Ordinal);
+        Assert.Contains("db_client_operation_duration_seconds_bucket", text, StringComparison.Ordinal);
     }
 
     [Fact]

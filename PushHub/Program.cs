@@ -25,8 +25,10 @@ builder.AddBundledTurnRelay();
 builder.AddWebRtc();
 builder.Services.AddProblemDetails();
 builder.AddTickerOperations();
+builder.AddTickerProxies();
 
 var app = builder.Build();
+app.UseTickerProxies();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();

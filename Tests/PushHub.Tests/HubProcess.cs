@@ -46,15 +46,23 @@ internal sealed class HubProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the hub built beside the tests (or <paramref name="executable"/>, e.g. a published one) with <paramref name="args"/>.</summary>
-    public static HubProcess Start(string connectionString, IEnumerable<string> args, string? executable = null)
+    /// <summary>
+    /// Starts the hub built beside the tests (or <paramref name="executable"/>, e.g. a published one) with
+    /// <paramref name="args"/>. With <paramref name="namedEndpoints"/> its two ports are Kestrel endpoints
+    /// <c>Http</c> and <c>Grpc</c> (Kestrel:Endpoints replaces --urls), so a test can add more, such as HTTPS.
+    /// </summary>
+    public static HubProcess Start(string connectionString, IEnumerable<string> args, string? executable = null, bool namedEndpoints = false)
     {
         var (port, grpcPort) = (FreePorts.UdpAndTcp(), FreePorts.UdpAndTcp());
+        List<string> listen = namedEndpoints
+            ? [$"--Kestrel:Endpoints:Http:Url=http://127.0.0.1:{port}", $"--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:{grpcPort}"]
+            : ["--urls", $"http://127.0.0.1:{port};http://127.0.0.1:{grpcPort}"];
         var arguments = new List<string>
         {
-            "--urls", $"http://127.0.0.1:{port};http://127.0.0.1:{grpcPort}", $"--Hub:GrpcPort={grpcPort}",
+            $"--Hub:GrpcPort={grpcPort}",
             "--Feed:Enabled=false", "--Turn:Enabled=false", "--WebRtc:Port=0", "--WebRtc:ListenAddress=127.0.0.1",
         };
+        arguments.InsertRange(0, listen);
         arguments.AddRange(args);
         var start = executable is null
             ? new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Ticker.PushHub.dll"), .. arguments])

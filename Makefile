@@ -7,11 +7,16 @@ CLUSTER := Database/local-cluster.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-# Debian packages the tests use: real peers (coturn), a real browser (chromium), psql.
-# Node.js and npm (the dashboard's build) are installed only when npm is missing altogether.
-DEBIAN_PACKAGES := coturn chromium postgresql-client iproute2 iptables
+# Debian packages `make run` needs: psql (the PostgreSQL server itself when initdb is missing, and
+# Node.js/npm for the dashboard's build when npm is missing altogether).
+RUN_PACKAGES := postgresql-client
+# ... and what only the tests and benchmarks use: real peers (coturn), a real browser (chromium),
+# packet loss (iproute2, iptables), a real load balancer (haproxy).
+TEST_PACKAGES := coturn chromium iproute2 iptables haproxy
+PUBLISH_DIR ?= dist
+RID ?= linux-x64
 
-.PHONY: help deps build run test bench bench-turn bench-webrtc db-start db-stop db-psql turn import clean
+.PHONY: help deps deps-run install-packages build run test bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import publish clean
 
 help:
 	@echo "make run      run the whole service (local PostgreSQL, schema, simulated feed, hub, relay)"
@@ -21,11 +26,23 @@ help:
 	@echo "make bench-turn   TURN relay vs coturn CPU per datagram + hot-path allocations"
 	@echo "make bench-webrtc   500 data-channel sessions; freshest-price age, WebSocket vs WebRTC under loss (root)"
 	@echo "make import FILE=ticks.csv [ARGS=--bad-rows=skip]   import a CSV file of ticks"
-	@echo "make db-start | db-stop | db-psql   the project-local PostgreSQL"
+	@echo "make db-start | db-stop | db-reset | db-psql   the project-local PostgreSQL (stop and reset leave no replication slot)"
+	@echo "make publish  self-contained hub and relay under $(PUBLISH_DIR)/ for a server (docs/operations.md)"
 
 # Installs missing Debian packages when run as root; otherwise says exactly what to install.
-deps:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# deps-run: what `make run` needs; deps: that and what the tests and benchmarks need.
+deps-run:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(RUN_PACKAGES)"
+
+deps: deps-run
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_PACKAGES)"
+	@# The independent WebRTC peer of the tests and benchmarks (libdatachannel, prebuilt, from npm).
+	@if [ ! -d Tests/EndToEnd/node/node_modules ] || [ Tests/EndToEnd/node/package-lock.json -nt Tests/EndToEnd/node/node_modules ]; then \
+	  npm ci --prefix Tests/EndToEnd/node --no-audit --no-fund --loglevel=error; \
+	fi
+
+install-packages:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
@@ -36,10 +53,6 @@ deps:
 	    echo "missing Debian packages; install them with: sudo apt-get install$$missing"; exit 1; \
 	  fi; \
 	fi
-	@# The independent WebRTC peer of the tests and benchmarks (libdatachannel, prebuilt, from npm).
-	@if [ ! -d Tests/EndToEnd/node/node_modules ] || [ Tests/EndToEnd/node/package-lock.json -nt Tests/EndToEnd/node/node_modules ]; then \
-	  npm ci --prefix Tests/EndToEnd/node --no-audit --no-fund --loglevel=error; \
-	fi
 
 build:
 	$(DOTNET) build Ticker.sln -c $(CONFIG) -warnaserror -nologo -clp:ErrorsOnly
@@ -47,14 +60,20 @@ build:
 db-start:
 	@$(CLUSTER) start >/dev/null
 
+# Durable slots nobody reads would keep WAL while the cluster sits stopped: drop them first.
 db-stop:
+	@$(CLUSTER) drop-slots
 	@$(CLUSTER) stop
+
+# An empty ticker database (schema applied by the next start), and no replication slot left on it.
+db-reset:
+	@$(CLUSTER) reset >/dev/null
 
 db-psql:
 	@$(CLUSTER) psql
 
 # ConnectionStrings__Ticker, when set, points everything at another server instead.
-run: deps build
+run: deps-run build
 	@if [ -z "$$ConnectionStrings__Ticker" ]; then export ConnectionStrings__Ticker="$$($(CLUSTER) start)"; fi; \
 	cd PushHub && exec $(DOTNET) bin/$(CONFIG)/net10.0/Ticker.PushHub.dll $(ARGS)
 
@@ -89,6 +108,13 @@ import: build
 	@test -n "$(FILE)" || { echo "usage: make import FILE=ticks.csv [ARGS=--bad-rows=skip]"; exit 2; }
 	@if [ -z "$$ConnectionStrings__Ticker" ]; then export ConnectionStrings__Ticker="$$($(CLUSTER) start)"; fi; \
 	$(DOTNET) PushHub/bin/$(CONFIG)/net10.0/Ticker.PushHub.dll import "$(abspath $(FILE))" $(ARGS)
+
+# A self-contained hub and relay for a server: no .NET needed there, only PostgreSQL to point at.
+# systemd units and the steps are in docs/operations.md ("Installing on a server").
+publish:
+	$(DOTNET) publish PushHub/PushHub.csproj -c $(CONFIG) -r $(RID) --self-contained -o $(PUBLISH_DIR)/ticker-hub -nologo -clp:ErrorsOnly
+	$(DOTNET) publish TurnRelay/TurnRelay.csproj -c $(CONFIG) -r $(RID) --self-contained -o $(PUBLISH_DIR)/ticker-turn -nologo -clp:ErrorsOnly
+	@echo "published: $(PUBLISH_DIR)/ticker-hub/Ticker.PushHub and $(PUBLISH_DIR)/ticker-turn/Ticker.TurnRelay"
 
 clean:
 	$(DOTNET) clean Ticker.sln -nologo -v q

@@ -5,6 +5,8 @@
 #   local-cluster.sh start    start it (initdb on first use; reuse when running); prints the
 #                             connection string on stdout, everything else goes to stderr
 #   local-cluster.sh stop     stop it cleanly (fast shutdown)
+#   local-cluster.sh drop-slots   drop every replication slot no connection uses (they would keep WAL)
+#   local-cluster.sh reset    drop the ticker database and its slots, and create it empty
 #   local-cluster.sh status   say whether it runs, and where
 #   local-cluster.sh psql     open psql on the ticker database
 #
@@ -140,14 +142,44 @@ stop() {
   fi
 }
 
+psql_admin() {
+  as_owner "$bin/psql" -h "$sock" -p "$(cat "$dir/port")" -U postgres -d postgres -Atq "$@"
+}
+
+# Durable slots outlive whoever made them (a hub with Ingest:SlotName, an older version's
+# ticker_hub); temporary ones die with their connection. Drop the ones nobody reads.
+drop_slots() {
+  is_running || { say "not running"; return 0; }
+  local dropped
+  dropped="$(psql_admin -c "SELECT pg_drop_replication_slot(slot_name), slot_name FROM pg_replication_slots WHERE NOT active" | cut -d'|' -f2)"
+  [ -z "$dropped" ] || say "dropped idle replication slots: $(echo $dropped)"
+}
+
+reset() {
+  start >/dev/null
+  # End every session on the database (hubs included), so its slots are idle and it can be dropped.
+  psql_admin -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '$database' AND pid <> pg_backend_pid()" >/dev/null
+  local i
+  for i in $(seq 1 50); do  # a terminated walsender releases its slot a moment later
+    psql_admin -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '$database' AND NOT active" >/dev/null
+    [ -z "$(psql_admin -c "SELECT 1 FROM pg_replication_slots WHERE database = '$database'")" ] && break
+    sleep 0.2
+  done
+  psql_admin -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null
+  say "dropped the $database database and its replication slots"
+  start
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  drop-slots) drop_slots ;;
+  reset) reset ;;
   status)
     if is_running; then say "running on 127.0.0.1:$(cat "$dir/port"), data in $data"; connection_string
     else say "not running"; exit 3; fi ;;
   psql)
     shift
     exec "$bin/psql" -h 127.0.0.1 -p "$(cat "$dir/port")" -U postgres -d "$database" "$@" ;;
-  *) echo "usage: $0 start|stop|status|psql" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|psql|drop-slots|reset" >&2; exit 2 ;;
 esac

@@ -16,7 +16,7 @@ TEST_PACKAGES := coturn chromium iproute2 iptables haproxy
 PUBLISH_DIR ?= dist
 RID ?= linux-x64
 
-.PHONY: help deps deps-run install-packages build run test bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import publish clean
+.PHONY: help deps deps-run install-packages build run test bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import publish publish-test clean
 
 help:
 	@echo "make run      run the whole service (local PostgreSQL, schema, simulated feed, hub, relay)"
@@ -82,6 +82,7 @@ test: deps build
 
 bench: deps build
 	Tests/Benchmarks/run.sh
+	$(MAKE) publish-test
 	$(MAKE) bench-turn
 	$(MAKE) bench-webrtc
 
@@ -115,6 +116,10 @@ publish:
 	$(DOTNET) publish PushHub/PushHub.csproj -c $(CONFIG) -r $(RID) --self-contained -o $(PUBLISH_DIR)/ticker-hub -nologo -clp:ErrorsOnly
 	$(DOTNET) publish TurnRelay/TurnRelay.csproj -c $(CONFIG) -r $(RID) --self-contained -o $(PUBLISH_DIR)/ticker-turn -nologo -clp:ErrorsOnly
 	@echo "published: $(PUBLISH_DIR)/ticker-hub/Ticker.PushHub and $(PUBLISH_DIR)/ticker-turn/Ticker.TurnRelay"
+
+# The published folder starts and serves with no .NET installed (Tests/published-smoke.sh).
+publish-test: publish
+	Tests/published-smoke.sh $(PUBLISH_DIR)/ticker-hub
 
 clean:
 	$(DOTNET) clean Ticker.sln -nologo -v q

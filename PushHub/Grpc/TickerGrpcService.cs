@@ -47,7 +47,7 @@ internal sealed partial class TickerGrpcService(
         }
 
         await pipeline.Started.WaitAsync(context.CancellationToken);
-        var queue = new SubscriberQueue();
+        var queue = new SubscriberQueue(limits.MaxQueuedBytes);
         metrics.Connections.Add(1);
         try
         {
@@ -68,10 +68,18 @@ internal sealed partial class TickerGrpcService(
         {
             var now = clock.GetUtcNow();
             var (messages, next) = queue.Take(now);
+            if (queue.CutOffReason is { } overBudget)
+            {
+                metrics.Disconnects.Add(1, new KeyValuePair<string, object?>("reason", "over budget"));
+                throw new RpcException(new Status(StatusCode.ResourceExhausted, overBudget));
+            }
+
+            // The whole drain, not each message, must be accepted within the stall timeout: a reader
+            // taking one message now and then does not hold the hub's messages for ever.
+            using var stalled = messages.Count > 0 ? new CancellationTokenSource(limits.StallTimeout, clock) : null;
             foreach (var message in messages)
             {
-                using var stalled = new CancellationTokenSource(limits.StallTimeout, clock);
-                using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stalled.Token);
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stalled!.Token);
                 try
                 {
                     await stream.WriteAsync(GrpcMapping.ToMessage(message), either.Token);

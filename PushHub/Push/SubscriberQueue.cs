@@ -38,6 +38,15 @@ internal sealed partial class SubscriberQueue(long maxQueuedBytes = long.MaxValu
         }
     }
 
+    /// <summary>How many of <paramref name="symbols"/> (not counting "*") are not subscribed by name yet.</summary>
+    public int CountNotNamed(IEnumerable<string> symbols)
+    {
+        lock (_lock)
+        {
+            return symbols.Distinct(StringComparer.Ordinal).Count(s => s != "*" && !(_symbols.TryGetValue(s, out var held) && held.Named));
+        }
+    }
+
     public bool HasWildcard
     {
         get

@@ -36,7 +36,7 @@ internal sealed class WebSocketEndpoint(
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             var batch = context.Request.Query["batch"] == "1";
             var rtc = services.GetService<WebRtcServer>();
-            await new WebSocketSession(socket, subscriptions, options.Value, metrics, clock, logger, batch, rtc).RunAsync(context.RequestAborted);
+            await new WebSocketSession(socket, subscriptions, options.Value, metrics, clock, logger, batch, rtc, address).RunAsync(context.RequestAborted);
         }
         finally
         {

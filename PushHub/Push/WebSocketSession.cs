@@ -14,7 +14,7 @@ namespace Ticker.PushHub.Push;
 /// </summary>
 internal sealed partial class WebSocketSession(
     WebSocket socket, SubscriptionManager subscriptions, HubOptions options, PushMetrics metrics, TimeProvider clock, ILogger logger, bool batch,
-    WebRtcServer? rtc = null) : IPeerSessionOwner
+    WebRtcServer? rtc = null, System.Net.IPAddress? remoteAddress = null) : IPeerSessionOwner
 {
     // With ?batch=1 the messages of one drain go out as one frame holding a JSON array: far fewer
     // frames (and system calls on both ends) when a client subscribes to many busy symbols.
@@ -37,6 +37,13 @@ internal sealed partial class WebSocketSession(
             {
                 // The reader asked for a close (or saw the client go): let the writer send it.
                 await writer.WaitAsync(TimeSpan.FromSeconds(5), clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            else
+            {
+                // The writer sent a close (or found the client gone): wait a little for the client's
+                // close in reply (RFC 6455 section 7.1.1), since tearing the connection down first
+                // would reset it and discard the close frame with its reason still on its way.
+                await reader.WaitAsync(TimeSpan.FromSeconds(5), clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
             await stop.CancelAsync();
@@ -131,8 +138,8 @@ internal sealed partial class WebSocketSession(
         switch (command)
         {
             case ClientCommand.Subscribe subscribe:
-                var named = subscribe.Symbols.Count(s => s != "*");
-                if (_queue.NamedSymbols + named > options.MaxSymbolsPerConnection)
+                // Re-rating a symbol already held adds nothing to the count.
+                if (_queue.NamedSymbols + _queue.CountNotNamed(subscribe.Symbols) > options.MaxSymbolsPerConnection)
                 {
                     Reply(QuoteJson.Error("too-many-symbols", $"at most {options.MaxSymbolsPerConnection} symbols per connection", command.Id));
                     return;

@@ -8,4 +8,7 @@ internal static partial class PushLog
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Refused a WebSocket from {Address}: {Count} connections already open from it")]
     public static partial void TooManyConnections(ILogger logger, string address, int count);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Disconnected a client: {Reason}")]
+    public static partial void ClientOverBudget(ILogger logger, string reason);
 }

@@ -52,7 +52,17 @@ public sealed class TurnRelayOptions
     /// </summary>
     public List<string> AllowedPeerEndpoints { get; } = [];
 
-    /// <summary>coturn user-quota: allocations per user at a time.</summary>
+    /// <summary>
+    /// Refuse every peer but <see cref="AllowedPeerEndpoints"/> and <see cref="AllowedPeerIps"/>: a relay
+    /// that exists to reach one service (the hub bundles it so browsers reach its ICE port) relays
+    /// to nothing else. No coturn equivalent; off by default standalone, on by default bundled.
+    /// </summary>
+    public bool OnlyAllowedPeers { get; set; }
+
+    /// <summary>
+    /// coturn user-quota: allocations per user at a time. With REST credentials ("expiry:user") the
+    /// user is the part after the expiry, so renewed credentials of one user share one quota.
+    /// </summary>
     public int UserQuota { get; set; } = 64;
 
     /// <summary>coturn total-quota: allocations in total.</summary>

@@ -12,8 +12,19 @@ internal static class GrpcExtensions
     public static WebApplicationBuilder AddTickerGrpc(this WebApplicationBuilder builder)
     {
         var grpcPort = builder.Configuration.GetValue("Hub:GrpcPort", 8081);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
-            listen.Protocols = listen.IPEndPoint?.Port == grpcPort ? HttpProtocols.Http2 : HttpProtocols.Http1));
+        var pingDelay = builder.Configuration.GetValue("Hub:Http2KeepAlivePingDelay", TimeSpan.FromSeconds(30));
+        var pingTimeout = builder.Configuration.GetValue("Hub:Http2KeepAlivePingTimeout", TimeSpan.FromSeconds(20));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ConfigureEndpointDefaults(listen =>
+                listen.Protocols = listen.IPEndPoint?.Port == grpcPort ? HttpProtocols.Http2 : HttpProtocols.Http1);
+
+            // A peer that vanished without a FIN (a half-open connection) answers no ping: Kestrel
+            // then closes the connection, and the streams on it end with their call's cancellation.
+            kestrel.Limits.Http2.KeepAlivePingDelay = pingDelay;
+            kestrel.Limits.Http2.KeepAlivePingTimeout = pingTimeout;
+        });
+        builder.Services.AddSingleton<GrpcStreamLimiter>();
         builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = 64 * 1024);
         builder.Services.AddGrpcReflection();
         return builder;

@@ -24,6 +24,9 @@ internal static class GrpcMapping
         _ => throw new InvalidOperationException($"no protobuf form for {message}"),
     };
 
+    public static QuoteMessage Heartbeat(DateTimeOffset now) =>
+        new() { Kind = QuoteMessage.Types.Kind.Heartbeat, Ts = Timestamp.FromDateTimeOffset(now) };
+
     public static QuoteMessage Quote(Quote q, QuoteFields fields, QuoteMessage.Types.Kind kind, int merged)
     {
         var m = new QuoteMessage { Kind = kind, Symbol = q.Symbol, Seq = q.Seq, Merged = merged };

@@ -12,7 +12,8 @@ namespace Ticker.PushHub.Grpc;
 /// the history calls share the HTTP API's store. Bad arguments are InvalidArgument naming the field.
 /// </summary>
 internal sealed partial class TickerGrpcService(
-    SubscriptionManager subscriptions, TickPipeline pipeline, TickStore store, IOptions<HubOptions> options, PushMetrics metrics, TimeProvider clock)
+    SubscriptionManager subscriptions, TickPipeline pipeline, TickStore store, IOptions<HubOptions> options, PushMetrics metrics, TimeProvider clock,
+    GrpcStreamLimiter streams)
     : TickerService.TickerServiceBase
 {
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<QuoteMessage> responseStream, ServerCallContext context)
@@ -46,8 +47,11 @@ internal sealed partial class TickerGrpcService(
             throw Invalid("resume: symbol to a non-negative seq");
         }
 
+        using var slot = streams.Enter(context.GetHttpContext().Connection.RemoteIpAddress, limits.MaxConnectionsPerAddress)
+            ?? throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"at most {limits.MaxConnectionsPerAddress} Subscribe streams per client address (Hub:MaxConnectionsPerAddress)"));
         await pipeline.Started.WaitAsync(context.CancellationToken);
-        var queue = new SubscriberQueue();
+        var queue = new SubscriberQueue(limits.MaxQueuedBytes);
         metrics.Connections.Add(1);
         try
         {
@@ -64,14 +68,23 @@ internal sealed partial class TickerGrpcService(
 
     private async Task StreamAsync(SubscriberQueue queue, IServerStreamWriter<QuoteMessage> stream, HubOptions limits, CancellationToken cancellationToken)
     {
+        var lastSent = clock.GetUtcNow();
         while (!cancellationToken.IsCancellationRequested)
         {
             var now = clock.GetUtcNow();
             var (messages, next) = queue.Take(now);
+            if (queue.CutOffReason is { } overBudget)
+            {
+                metrics.Disconnects.Add(1, new KeyValuePair<string, object?>("reason", "over budget"));
+                throw new RpcException(new Status(StatusCode.ResourceExhausted, overBudget));
+            }
+
+            // The whole drain, not each message, must be accepted within the stall timeout: a reader
+            // taking one message now and then does not hold the hub's messages for ever.
+            using var stalled = messages.Count > 0 ? new CancellationTokenSource(limits.StallTimeout, clock) : null;
             foreach (var message in messages)
             {
-                using var stalled = new CancellationTokenSource(limits.StallTimeout, clock);
-                using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stalled.Token);
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stalled!.Token);
                 try
                 {
                     await stream.WriteAsync(GrpcMapping.ToMessage(message), either.Token);
@@ -89,16 +102,31 @@ internal sealed partial class TickerGrpcService(
                 }
             }
 
-            if (messages.Count == 0)
+            if (messages.Count > 0)
             {
-                var wait = next is { } n ? n - now : Timeout.InfiniteTimeSpan;
-                try
-                {
-                    await queue.WhenSignaled().WaitAsync(wait, clock, cancellationToken);
-                }
-                catch (TimeoutException)
-                {
-                }
+                lastSent = now;
+                continue;
+            }
+
+            // While the symbols are quiet a heartbeat shows the stream is alive, and a write to a
+            // peer that is gone fails, which ends the call.
+            var heartbeatDue = lastSent + limits.HeartbeatInterval;
+            if (now >= heartbeatDue)
+            {
+                using var heartbeatStalled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                heartbeatStalled.CancelAfter(limits.StallTimeout);
+                await stream.WriteAsync(GrpcMapping.Heartbeat(now), heartbeatStalled.Token);
+                lastSent = now;
+                continue;
+            }
+
+            var wake = next is { } n && n < heartbeatDue ? n : heartbeatDue;
+            try
+            {
+                await queue.WhenSignaled().WaitAsync(wake - now, clock, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Ticker.Ingest.Pipeline;
 
 namespace Ticker.PushHub.Push;
@@ -5,14 +6,14 @@ namespace Ticker.PushHub.Push;
 /// <summary>
 /// Hands every pipeline update to the subscribers of its symbol (and to "*" subscribers). Runs on
 /// the pipeline's thread, so it only offers: merging and sending are each subscriber's own work,
-/// and a slow subscriber never delays the others. The subscriber lists are copied on write:
-/// subscriptions change rarely, updates arrive all the time.
+/// and a slow subscriber never delays the others. Each symbol has its own subscriber set
+/// (<see cref="SubscriberSet"/>), so a subscribe or a disconnect costs in proportion to the
+/// symbols it touches, and publishing reads an array without a lock.
 /// </summary>
 internal sealed class FanOut(TickPipeline pipeline, PushMetrics metrics) : IHostedService, IDisposable
 {
-    private readonly Lock _writeLock = new();
-    private Dictionary<string, SubscriberQueue[]> _bySymbol = new(StringComparer.Ordinal);
-    private SubscriberQueue[] _wildcard = [];
+    private readonly ConcurrentDictionary<string, SubscriberSet> _bySymbol = new(StringComparer.Ordinal);
+    private readonly SubscriberSet _wildcard = new(permanent: true);
     private IDisposable? _subscription;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -29,72 +30,55 @@ internal sealed class FanOut(TickPipeline pipeline, PushMetrics metrics) : IHost
 
     public void Add(SubscriberQueue queue, IEnumerable<string> symbols)
     {
-        lock (_writeLock)
+        foreach (var symbol in symbols)
         {
-            var next = new Dictionary<string, SubscriberQueue[]>(_bySymbol, StringComparer.Ordinal);
-            foreach (var symbol in symbols)
+            if (!queue.MarkFannedOut(symbol))
             {
-                var current = next.GetValueOrDefault(symbol, []);
-                if (!current.Contains(queue))
-                {
-                    next[symbol] = [.. current, queue];
-                }
+                continue;
             }
 
-            Volatile.Write(ref _bySymbol, next);
-        }
-    }
-
-    public void AddWildcard(SubscriberQueue queue)
-    {
-        lock (_writeLock)
-        {
-            if (!_wildcard.Contains(queue))
+            // A set emptied and dropped by a concurrent remove refuses the add: take its successor.
+            while (!_bySymbol.GetOrAdd(symbol, static _ => new SubscriberSet()).TryAdd(queue))
             {
-                Volatile.Write(ref _wildcard, [.. _wildcard, queue]);
             }
         }
     }
+
+    public void AddWildcard(SubscriberQueue queue) => _wildcard.TryAdd(queue);
 
     public void Remove(SubscriberQueue queue, IEnumerable<string> symbols)
     {
-        lock (_writeLock)
+        foreach (var symbol in symbols)
         {
-            var next = new Dictionary<string, SubscriberQueue[]>(_bySymbol, StringComparer.Ordinal);
-            foreach (var symbol in symbols)
+            if (symbol == "*")
             {
-                if (symbol == "*")
-                {
-                    Volatile.Write(ref _wildcard, _wildcard.Where(q => q != queue).ToArray());
-                }
-                else if (next.TryGetValue(symbol, out var current))
-                {
-                    var rest = current.Where(q => q != queue).ToArray();
-                    if (rest.Length == 0)
-                    {
-                        next.Remove(symbol);
-                    }
-                    else
-                    {
-                        next[symbol] = rest;
-                    }
-                }
+                _wildcard.RemoveAndRetireIfEmpty(queue);
             }
-
-            Volatile.Write(ref _bySymbol, next);
+            else if (queue.UnmarkFannedOut(symbol) && _bySymbol.TryGetValue(symbol, out var set) && set.RemoveAndRetireIfEmpty(queue))
+            {
+                _bySymbol.TryRemove(new KeyValuePair<string, SubscriberSet>(symbol, set));
+            }
         }
     }
 
-    /// <summary>Forgets a subscriber entirely (its connection ended).</summary>
-    public void RemoveEverywhere(SubscriberQueue queue) =>
-        Remove(queue, Volatile.Read(ref _bySymbol).Where(kv => kv.Value.Contains(queue)).Select(kv => kv.Key).Append("*").ToList());
+    /// <summary>Forgets a subscriber entirely (its connection ended): only its own symbols are touched.</summary>
+    public void RemoveEverywhere(SubscriberQueue queue) => Remove(queue, queue.FannedOutSymbols().Append("*"));
+
+    /// <summary>How many queues receive <paramref name="symbol"/> by name (for tests and metrics).</summary>
+    internal int SubscriberCount(string symbol) => _bySymbol.TryGetValue(symbol, out var set) ? set.Members.Length : 0;
+
+    internal int WildcardCount => _wildcard.Members.Length;
+
+    /// <summary>How many symbols have at least one named subscriber.</summary>
+    internal int SymbolCount => _bySymbol.Count;
 
     private void Publish(QuoteUpdate update)
     {
         var outbound = new OutboundUpdate(update);
         var offered = 0;
-        if (Volatile.Read(ref _bySymbol).TryGetValue(update.Symbol, out var subscribers))
+        if (_bySymbol.TryGetValue(update.Symbol, out var set))
         {
+            var subscribers = set.Members;
             foreach (var queue in subscribers)
             {
                 queue.Offer(outbound);
@@ -103,12 +87,13 @@ internal sealed class FanOut(TickPipeline pipeline, PushMetrics metrics) : IHost
             offered += subscribers.Length;
         }
 
-        foreach (var queue in Volatile.Read(ref _wildcard))
+        var wildcard = _wildcard.Members;
+        foreach (var queue in wildcard)
         {
             queue.Offer(outbound);
-            offered++;
         }
 
+        offered += wildcard.Length;
         metrics.UpdatesFannedOut.Add(offered);
     }
 

@@ -19,7 +19,15 @@ public sealed class HubOptions
     [Range(1, 1_000_000, ErrorMessage = "Hub:MaxConnectionsPerAddress must be between 1 and 1000000.")]
     public int MaxConnectionsPerAddress { get; set; } = 100;
 
-    /// <summary>A client that takes longer than this to accept one message is disconnected.</summary>
+    /// <summary>
+    /// Bytes of control messages (snapshots, replayed deltas, resets, acknowledgements, errors) the hub
+    /// holds for one connection, counting the batch being written; past it the connection is ended
+    /// (WebSocket close 1008, gRPC RESOURCE_EXHAUSTED). Enough for a snapshot of a few thousand symbols.
+    /// </summary>
+    [Range(16 * 1024, 1L << 32, ErrorMessage = "Hub:MaxQueuedBytes must be between 16384 and 4294967296.")]
+    public long MaxQueuedBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>A client that takes longer than this to accept one batch of messages (one drain of its queue) is disconnected.</summary>
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);

@@ -7,9 +7,11 @@ namespace Ticker.PushHub.Push;
 /// resets) keep their order; updates wait as at most <see cref="MaxPendingPerSymbol"/> deltas per
 /// symbol (one when the symbol is rate-limited) — beyond that a newer update is merged into the
 /// last one, its changed fields added — so memory is bounded by the subscriptions, however fast
-/// the feed and however slow the reader. The fan-out thread offers, the transport's writer takes.
+/// the feed and however slow the reader. Control messages are bounded by a byte budget
+/// (<see cref="HubOptions.MaxQueuedBytes"/>, see SubscriberQueue.Budget.cs). The fan-out thread
+/// offers, the transport's writer takes.
 /// </summary>
-internal sealed class SubscriberQueue
+internal sealed partial class SubscriberQueue(long maxQueuedBytes = long.MaxValue)
 {
     /// <summary>
     /// Enough to carry a burst of one symbol's ticks committed together (a feed's batch) to a
@@ -33,6 +35,15 @@ internal sealed class SubscriberQueue
             {
                 return _symbols.Count(s => s.Value.Named);
             }
+        }
+    }
+
+    /// <summary>How many of <paramref name="symbols"/> (not counting "*") are not subscribed by name yet.</summary>
+    public int CountNotNamed(IEnumerable<string> symbols)
+    {
+        lock (_lock)
+        {
+            return symbols.Distinct(StringComparer.Ordinal).Count(s => s != "*" && !(_symbols.TryGetValue(s, out var held) && held.Named));
         }
     }
 
@@ -138,7 +149,7 @@ internal sealed class SubscriberQueue
 
             foreach (var message in messages)
             {
-                _control.Enqueue(message);
+                EnqueueControl(message);
             }
 
             Signal();
@@ -173,7 +184,7 @@ internal sealed class SubscriberQueue
     {
         lock (_lock)
         {
-            _control.Enqueue(message);
+            EnqueueControl(message);
             Signal();
         }
     }
@@ -186,10 +197,12 @@ internal sealed class SubscriberQueue
     {
         lock (_lock)
         {
-            var messages = new List<Outgoing>(_control.Count + (_pending.Count * 2));
-            while (_control.TryDequeue(out var message))
+            var messages = new List<Outgoing>(Math.Min(_control.Count, 1024) + (_pending.Count * 2));
+            TakeControl(messages);
+            if (CutOffReason is not null || _control.Count > 0)
             {
-                messages.Add(message);
+                // Deltas wait behind control messages still queued: a symbol's snapshot goes before its deltas.
+                return (messages, null);
             }
 
             DateTimeOffset? next = null;

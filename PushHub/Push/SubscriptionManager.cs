@@ -43,7 +43,10 @@ internal sealed class SubscriptionManager(FanOut fanOut, TickPipeline pipeline)
         if (resumeAfter is { } seq)
         {
             var replay = pipeline.ReplayAfter(symbol, seq);
-            if (replay.CanResume)
+            // Replaying more than half of what the connection may still queue would end it: a reset
+            // and snapshot say the same in two messages.
+            var replayFits = replay.Updates.Count * SubscriberQueue.DeltaBytes <= queue.RemainingBytes / 2;
+            if (replay.CanResume && replayFits)
             {
                 var last = replay.Updates.Count > 0 ? replay.Updates[^1].Seq : seq;
                 queue.SetBaseline(symbol, last, replay.Updates.Select(u => new Outgoing.Delta(new OutboundUpdate(u), u.Changed, u.Merged)));
@@ -53,7 +56,7 @@ internal sealed class SubscriptionManager(FanOut fanOut, TickPipeline pipeline)
             if (known)
             {
                 queue.SetBaseline(symbol, quote.Seq,
-                    [new Outgoing.Reset(quote, $"resume position {seq} is no longer held"), new Outgoing.Snapshot(quote)]);
+                    [new Outgoing.Reset(quote, replay.CanResume ? $"resuming from {seq} would queue more than Hub:MaxQueuedBytes allows" : $"resume position {seq} is no longer held"), new Outgoing.Snapshot(quote)]);
                 return;
             }
         }

@@ -47,7 +47,7 @@ internal sealed class WebSocketEndpoint(
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             var batch = context.Request.Query["batch"] == "1";
             var rtc = services.GetService<WebRtcServer>();
-            var session = new WebSocketSession(socket, subscriptions, options.Value, metrics, clock, logger, batch, rtc);
+            var session = new WebSocketSession(socket, subscriptions, options.Value, metrics, clock, logger, batch, rtc, address);
             using var lease = drain.Track();
             using var onDrain = drain.Draining.Register(session.Drain);
             await session.RunAsync(context.RequestAborted);

@@ -69,12 +69,12 @@ internal sealed partial class WebSocketSession
             (PeerSession Session, string Answer) opened;
             try
             {
-                opened = rtc.Open(parsed, this);
+                opened = rtc.Open(parsed, this, remoteAddress);
             }
             catch (WebRtcCapacityException) when (Volatile.Read(ref _peer) is { } previous)
             {
                 Interlocked.CompareExchange(ref _peer, null, previous)?.End("replaced by a new offer");
-                opened = rtc.Open(parsed, this);
+                opened = rtc.Open(parsed, this, remoteAddress);
             }
 
             var (session, answer) = opened;

@@ -14,13 +14,16 @@ namespace Ticker.PushHub.Push;
 /// </summary>
 internal sealed partial class WebSocketSession(
     WebSocket socket, SubscriptionManager subscriptions, HubOptions options, PushMetrics metrics, TimeProvider clock, ILogger logger, bool batch,
-    WebRtcServer? rtc = null) : IPeerSessionOwner
+    WebRtcServer? rtc = null, System.Net.IPAddress? remoteAddress = null) : IPeerSessionOwner
 {
     // With ?batch=1 the messages of one drain go out as one frame holding a JSON array: far fewer
     // frames (and system calls on both ends) when a client subscribes to many busy symbols.
     private const int MaxBatchBytes = 64 * 1024;
 
-    private readonly SubscriberQueue _queue = new();
+    private readonly SubscriberQueue _queue = new(options.MaxQueuedBytes);
+
+    // When the writer began its current drain: every send of it must be done by StallTimeout after.
+    private DateTimeOffset _batchStarted;
 
     public async Task RunAsync(CancellationToken aborted)
     {
@@ -35,11 +38,12 @@ internal sealed partial class WebSocketSession(
                 // The reader asked for a close (or saw the client go): let the writer send it.
                 await writer.WaitAsync(TimeSpan.FromSeconds(5), clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-            else if (socket.State == WebSocketState.CloseSent)
+            else
             {
-                // The hub closed (a drain, a bad frame): wait briefly for the client's close, since
-                // cancelling the read would abort the connection and lose the close frame in flight.
-                await reader.WaitAsync(TimeSpan.FromSeconds(2), clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                // The writer sent a close (or found the client gone): wait a little for the client's
+                // close in reply (RFC 6455 section 7.1.1), since tearing the connection down first
+                // would reset it and discard the close frame with its reason still on its way.
+                await reader.WaitAsync(TimeSpan.FromSeconds(5), clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
             await stop.CancelAsync();
@@ -120,7 +124,7 @@ internal sealed partial class WebSocketSession(
 
         if (!ops.TryTake())
         {
-            _queue.Enqueue(new Outgoing.Encoded(QuoteJson.Error("rate-limited",
+            _queue.EnqueueRateLimited(new Outgoing.Encoded(QuoteJson.Error("rate-limited",
                 $"more than {options.MaxOpsPerSecond} messages per second; this one was ignored", null)));
             return true;
         }
@@ -134,8 +138,8 @@ internal sealed partial class WebSocketSession(
         switch (command)
         {
             case ClientCommand.Subscribe subscribe:
-                var named = subscribe.Symbols.Count(s => s != "*");
-                if (_queue.NamedSymbols + named > options.MaxSymbolsPerConnection)
+                // Re-rating a symbol already held adds nothing to the count.
+                if (_queue.NamedSymbols + _queue.CountNotNamed(subscribe.Symbols) > options.MaxSymbolsPerConnection)
                 {
                     Reply(QuoteJson.Error("too-many-symbols", $"at most {options.MaxSymbolsPerConnection} symbols per connection", command.Id));
                     return;
@@ -169,6 +173,15 @@ internal sealed partial class WebSocketSession(
         {
             var now = clock.GetUtcNow();
             var (messages, next) = _queue.Take(now);
+            _batchStarted = now;
+            if (_queue.CutOffReason is { } overBudget)
+            {
+                metrics.Disconnects.Add(1, new KeyValuePair<string, object?>("reason", "over budget"));
+                PushLog.ClientOverBudget(logger, overBudget);
+                await CloseAsync(WebSocketCloseStatus.PolicyViolation, CloseReason(overBudget));
+                return;
+            }
+
             var closeAt = messages.FindIndex(m => m is Outgoing.Close);
             if (closeAt >= 0)
             {
@@ -297,31 +310,45 @@ internal sealed partial class WebSocketSession(
         _ => throw new InvalidOperationException($"cannot encode {message}"),
     };
 
-    /// <summary>Sends one message; false when the client is gone or stalled (then the socket is aborted).</summary>
+    /// <summary>
+    /// Sends one message; false when the client is gone or stalled. A drain of the queue (all its
+    /// sends) must finish within <see cref="HubOptions.StallTimeout"/>, so a reader taking one frame
+    /// now and then cannot hold the hub's messages for ever; a stalled client is closed with 1008
+    /// when the close can still get through, and dropped when it cannot.
+    /// </summary>
     private async Task<bool> SendAsync(ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
     {
-        using var stalled = new CancellationTokenSource(options.StallTimeout, clock);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stalled.Token);
         try
         {
-            await socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, either.Token);
+            var send = socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            if (!send.IsCompletedSuccessfully)
+            {
+                var left = _batchStarted + options.StallTimeout - clock.GetUtcNow();
+                try
+                {
+                    await send.AsTask().WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, clock, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    metrics.Disconnects.Add(1, new KeyValuePair<string, object?>("reason", "too slow"));
+                    PushLog.ClientTooSlow(logger, options.StallTimeout);
+                    await CloseAsync(WebSocketCloseStatus.PolicyViolation, "too slow");
+                    return false;
+                }
+            }
+
             metrics.MessagesSent.Add(1);
             metrics.BytesSent.Add(json.Length);
             return true;
-        }
-        catch (OperationCanceledException) when (stalled.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            // A close frame could not get through a stalled socket either: drop the connection.
-            metrics.Disconnects.Add(1, new KeyValuePair<string, object?>("reason", "too slow"));
-            PushLog.ClientTooSlow(logger, options.StallTimeout);
-            socket.Abort();
-            return false;
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {
             return false;
         }
     }
+
+    /// <summary>A close reason fits in 123 bytes of UTF-8 (RFC 6455 section 5.5).</summary>
+    private static string CloseReason(string reason) => reason.Length <= 120 ? reason : reason[..120];
 
     private async Task CloseAsync(WebSocketCloseStatus status, string reason)
     {

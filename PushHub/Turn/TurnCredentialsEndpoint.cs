@@ -13,6 +13,12 @@ internal static class TurnCredentialsEndpoint
 {
     private static readonly TimeSpan Ttl = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// Bytes per second per allocation in bundled mode unless <c>Turn:MaxBps</c> says otherwise: a
+    /// data channel of quotes needs a few KiB/s, a video call through the hub's relay would need far more.
+    /// </summary>
+    private const long BundledMaxBps = 256 * 1024;
+
     public static IHostApplicationBuilder AddBundledTurnRelay(this IHostApplicationBuilder builder)
     {
         builder.AddTurnRelay();
@@ -20,6 +26,18 @@ internal static class TurnCredentialsEndpoint
         // good for its own relay, and for no other.
         var generated = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         builder.Services.PostConfigure<TurnRelayOptions>(o => o.StaticAuthSecret = string.IsNullOrEmpty(o.StaticAuthSecret) ? generated : o.StaticAuthSecret);
+
+        // The bundled relay is there for browsers to reach the hub's own ICE port (WebRtcExtensions
+        // adds it to Turn:AllowedPeerEndpoints): nothing else unless the operator widens it, and
+        // capped, so the hub is not a free relay for anything.
+        var turn = builder.Configuration.GetSection("Turn");
+        var onlyAllowed = turn.GetValue(nameof(TurnRelayOptions.OnlyAllowedPeers), true);
+        var maxBps = turn.GetValue(nameof(TurnRelayOptions.MaxBps), BundledMaxBps);
+        builder.Services.PostConfigure<TurnRelayOptions>(o =>
+        {
+            o.OnlyAllowedPeers = onlyAllowed;
+            o.MaxBps = maxBps;
+        });
         return builder;
     }
 
@@ -34,7 +52,7 @@ internal static class TurnCredentialsEndpoint
                     detail: "this hub does not run the bundled relay (Turn:Enabled is false)");
             }
 
-            var (username, credential) = TurnRestCredentials.Create(turn.StaticAuthSecret!, "ticker", Ttl, clock.GetUtcNow());
+            var (username, credential) = TurnRestCredentials.Create(turn.StaticAuthSecret!, CallerName(context), Ttl, clock.GetUtcNow());
             var host = PublicHost(turn, context);
             string[] urls =
             [
@@ -46,6 +64,15 @@ internal static class TurnCredentialsEndpoint
         });
         return app;
     }
+
+    /// <summary>
+    /// Who the credentials are for: the user part of coturn's "expiry:user" username, which the
+    /// relay's per-user quota (Turn:UserQuota) counts by. For now the caller's address (colons of
+    /// IPv6 written as dashes, so the name has one colon); once callers authenticate, their identity.
+    /// </summary>
+    internal static string CallerName(HttpContext context) =>
+        (context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : context.Connection.RemoteIpAddress)
+        ?.ToString().Replace(':', '-') ?? "unknown";
 
     /// <summary>The relay's address as browsers should use it: the external IP behind 1:1 NAT, else the host they reached.</summary>
     private static string PublicHost(TurnRelayOptions turn, HttpContext context)

@@ -28,6 +28,13 @@ public sealed class WebRtcOptions
     [Range(1, 100_000, ErrorMessage = "WebRtc:MaxSessions must be between 1 and 100000.")]
     public int MaxSessions { get; set; } = 1000;
 
+    /// <summary>
+    /// Sessions whose signaling WebSocket comes from one client address: without it a few addresses
+    /// could take every one of <see cref="MaxSessions"/>.
+    /// </summary>
+    [Range(1, 100_000, ErrorMessage = "WebRtc:MaxSessionsPerAddress must be between 1 and 100000.")]
+    public int MaxSessionsPerAddress { get; set; } = 10;
+
     /// <summary>A browser sends a consent check every few seconds; none for this long means it is gone (RFC 7675 uses 30 s).</summary>
     public TimeSpan ConsentTimeout { get; set; } = TimeSpan.FromSeconds(20);
 

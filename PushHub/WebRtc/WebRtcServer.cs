@@ -24,6 +24,8 @@ internal sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebR
     private readonly WebRtcOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, PeerSession> _byUfrag = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<SocketAddress, PeerSession> _byAddress = new();
+    private readonly AddressCounter _perAddress = new(options.Value.MaxSessionsPerAddress);
+    private readonly ConcurrentDictionary<PeerSession, IPAddress> _clientOf = new();
     private DtlsCertificate? _certificate;
     private Socket? _socket;
 
@@ -47,7 +49,29 @@ internal sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebR
     }
 
     /// <summary>Answers an offer with a new session (the caller owns it); throws <see cref="SdpException"/> or <see cref="WebRtcCapacityException"/>.</summary>
-    public (PeerSession Session, string Answer) Open(SdpOffer offer, IPeerSessionOwner owner)
+    /// <param name="client">The signaling client's address, counted against <see cref="WebRtcOptions.MaxSessionsPerAddress"/>.</param>
+    public (PeerSession Session, string Answer) Open(SdpOffer offer, IPeerSessionOwner owner, IPAddress? client = null)
+    {
+        var address = client ?? IPAddress.None;
+        if (!_perAddress.TryEnter(address))
+        {
+            throw new WebRtcCapacityException($"at most {_options.MaxSessionsPerAddress} WebRTC sessions per client address (WebRtc:MaxSessionsPerAddress)");
+        }
+
+        try
+        {
+            var opened = OpenCounted(offer, owner);
+            _clientOf[opened.Session] = address;
+            return opened;
+        }
+        catch
+        {
+            _perAddress.Leave(address);
+            throw;
+        }
+    }
+
+    private (PeerSession Session, string Answer) OpenCounted(SdpOffer offer, IPeerSessionOwner owner)
     {
         if (_certificate is null)
         {
@@ -84,6 +108,11 @@ internal sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebR
         if (_byUfrag.TryRemove(new KeyValuePair<string, PeerSession>(session.LocalUfrag, session)))
         {
             metrics.Sessions.Add(-1);
+        }
+
+        if (_clientOf.TryRemove(session, out var client))
+        {
+            _perAddress.Leave(client);
         }
 
         foreach (var (address, owner) in _byAddress)

@@ -12,3 +12,5 @@ $bench ingest-live 20000 500 60
 BENCH_PGBENCH_FEED=1 $bench ingest-live 20000 500 60
 # Memory over a long run: 10,000 ticks/s across 5,000 symbols for 10 minutes.
 $bench ingest-live 10000 5000 600
+# Subscribe/disconnect cost of the fan-out: 10,000 queues x 1,000 symbols at once.
+$bench resubscribe 10000 1000

@@ -23,6 +23,7 @@ public sealed class BundledTurnTests : IAsyncLifetime
         _hub.Settings["Turn:Port"] = _turnPort.ToString(CultureInfo.InvariantCulture);
         _hub.Settings["Turn:ListeningIp"] = "127.0.0.1";
         _hub.Settings["Turn:AllowLoopbackPeers"] = "true"; // tests only: the echo peer is on loopback
+        _hub.Settings["Turn:OnlyAllowedPeers"] = "false"; // the operator's widening: the echo peer is not the hub
         _hub.Settings["Turn:LegacyChannelNumbers"] = "true"; // turnutils_uclient numbers channels as RFC 5766 did
     }
 

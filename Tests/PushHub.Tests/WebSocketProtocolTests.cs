@@ -5,7 +5,7 @@ using Dapper;
 namespace Ticker.PushHub.Tests;
 
 /// <summary>The /ws protocol over a real socket, against the real pipeline and PostgreSQL.</summary>
-public sealed class WebSocketProtocolTests : IAsyncLifetime
+public sealed partial class WebSocketProtocolTests : IAsyncLifetime
 {
     private readonly HubFactory _hub = new();
     private Uri _ws = null!;

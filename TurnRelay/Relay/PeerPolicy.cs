@@ -7,8 +7,8 @@ namespace Ticker.TurnRelay.Relay;
 /// <summary>
 /// Which peers a client may relay to. Refuses private, special and translated address space by
 /// default, so the relay cannot be used to reach the host, its network or cloud metadata (SSRF).
-/// Order: exact allowed endpoints, allow-list, then deny-list, then loopback if allowed for tests,
-/// then the built-in list.
+/// Order: exact allowed endpoints, allow-list, then (unless only those are allowed) deny-list,
+/// then loopback if allowed for tests, then the built-in list.
 /// </summary>
 /// <remarks>
 /// TURN permissions are per IP address (RFC 8656 §9), so an endpoint exception alone would open
@@ -37,6 +37,7 @@ internal sealed class PeerPolicy
     private readonly IpRange[] _allowed;
     private readonly IpRange[] _denied;
     private readonly bool _allowLoopback;
+    private readonly bool _onlyAllowed;
     private readonly HashSet<StunTransportAddress> _allowedEndpoints;
 
     /// <summary>Addresses (port 0) that the rules refuse but an allowed endpoint opens for one port.</summary>
@@ -47,6 +48,7 @@ internal sealed class PeerPolicy
         _allowed = [.. options.AllowedPeerIps.Select(IpRange.Parse)];
         _denied = [.. options.DeniedPeerIps.Select(IpRange.Parse)];
         _allowLoopback = options.AllowLoopbackPeers;
+        _onlyAllowed = options.OnlyAllowedPeers;
         _allowedEndpoints = [.. options.AllowedPeerEndpoints.Select(ParseEndpoint)];
         _endpointOnlyAddresses = [.. _allowedEndpoints.Select(e => e with { Port = 0 }).Where(a => !IsAllowedAddress(a))];
     }
@@ -86,6 +88,10 @@ internal sealed class PeerPolicy
         if (Any(_allowed, peer))
         {
             return true;
+        }
+        if (_onlyAllowed)
+        {
+            return false;
         }
         if (Any(_denied, peer))
         {

@@ -230,6 +230,7 @@ internal sealed partial class TurnServer : IHostedService, IAsyncDisposable
     /// <summary>Takes a slot for a new allocation: 0 on success, else 486 (user quota) or 508 (total).</summary>
     private int TryReserveQuota(string username)
     {
+        username = QuotaUser(username);
         lock (_quotaLock)
         {
             if (Options.TotalQuota > 0 && _total >= Options.TotalQuota)
@@ -247,8 +248,21 @@ internal sealed partial class TurnServer : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whose quota an allocation counts against: for REST credentials ("expiry:user") the user, not
+    /// the whole name, whose expiry differs with every credential handed out.
+    /// </summary>
+    private string QuotaUser(string username)
+    {
+        var colon = username.IndexOf(':', StringComparison.Ordinal);
+        return !string.IsNullOrEmpty(Options.StaticAuthSecret) && colon >= 0 && TurnRestCredentials.TryGetExpiry(username, out _)
+            ? username[(colon + 1)..]
+            : username;
+    }
+
     private void ReleaseQuota(string username)
     {
+        username = QuotaUser(username);
         lock (_quotaLock)
         {
             _total--;

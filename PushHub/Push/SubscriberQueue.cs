@@ -210,6 +210,13 @@ internal sealed partial class SubscriberQueue(long maxQueuedBytes = long.MaxValu
             foreach (var (symbol, deltas) in _pending)
             {
                 var subscription = _symbols[symbol];
+                if (subscription.LastSeq < 0)
+                {
+                    // Subscribed, but where the subscriber stands (resume, reset, snapshot) is not known
+                    // yet: a delta sent now could jump past what it holds. SetBaseline releases these.
+                    continue;
+                }
+
                 if (subscription.NextAllowed > now)
                 {
                     next = next is { } n && n < subscription.NextAllowed ? n : subscription.NextAllowed;

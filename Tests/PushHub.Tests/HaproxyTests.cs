@@ -15,7 +15,7 @@ namespace Ticker.PushHub.Tests;
 /// </summary>
 public sealed class HaproxyTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
-    private static string ConfigPath => Path.Combine(RepositoryRoot.Path, "docs", "haproxy.cfg");
+    private static string ConfigPath => HaproxyProcess.ConfigPath;
 
     [Fact]
     public void TheConfigurationInTheDocsIsTheOneTested()
@@ -31,9 +31,8 @@ public sealed class HaproxyTests(TestDatabase database) : IClassFixture<TestData
         string[] proxyArgs = ["--Hub:KnownProxies:0=127.0.0.1", "--Hub:DrainTimeout=00:00:05"];
         await using var one = HubProcess.Start(database.ConnectionString, proxyArgs);
         await using var two = HubProcess.Start(database.ConnectionString, proxyArgs);
-        var (port, grpcPort) = (FreePorts.UdpAndTcp(), FreePorts.UdpAndTcp());
-        using var proxy = StartHaproxy(port, grpcPort, one, two);
-        try
+        await using var proxy = HaproxyProcess.Start([(one.Port, one.GrpcPort), (two.Port, two.GrpcPort)]);
+        var (port, grpcPort) = (proxy.Port, proxy.GrpcPort);
         {
             await one.WaitReadyAsync();
             await two.WaitReadyAsync();
@@ -76,47 +75,12 @@ public sealed class HaproxyTests(TestDatabase database) : IClassFixture<TestData
             Assert.True(await serving.WaitForExitAsync(TimeSpan.FromSeconds(30)), serving.Output);
             Assert.Equal(1, await ConnectionsAsync(serving == one ? two : one));
         }
-        finally
-        {
-            proxy.Kill();
-            await proxy.WaitForExitAsync();
-        }
     }
 
     private async Task InsertAsync(string symbol, decimal price)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync();
         await connection.ExecuteAsync("INSERT INTO ticks (symbol, price, size) VALUES (@symbol, @price, 1)", new { symbol, price });
-    }
-
-    private static Process StartHaproxy(int port, int grpcPort, HubProcess one, HubProcess two)
-    {
-        var start = new ProcessStartInfo("haproxy", ["-db", "-f", ConfigPath]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["TICKER_BIND"] = $"127.0.0.1:{port}";
-        start.Environment["TICKER_GRPC_BIND"] = $"127.0.0.1:{grpcPort}";
-        start.Environment["TICKER_HUB1"] = $"127.0.0.1:{one.Port}";
-        start.Environment["TICKER_HUB2"] = $"127.0.0.1:{two.Port}";
-        start.Environment["TICKER_HUB1_GRPC"] = $"127.0.0.1:{one.GrpcPort}";
-        start.Environment["TICKER_HUB2_GRPC"] = $"127.0.0.1:{two.GrpcPort}";
-        // A third server that is never up: the sample configuration names three.
-        var nowhere = FreePorts.UdpAndTcp();
-        start.Environment["TICKER_HUB3"] = $"127.0.0.1:{nowhere}";
-        start.Environment["TICKER_HUB3_GRPC"] = $"127.0.0.1:{nowhere}";
-        Process? process;
-        try
-        {
-            process = Process.Start(start);
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("haproxy is not installed: run make deps (Debian package haproxy)", e);
-        }
-
-        process!.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 
     private static async Task<long> ConnectionsAsync(HubProcess hub)

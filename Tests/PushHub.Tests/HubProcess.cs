@@ -51,9 +51,10 @@ internal sealed class HubProcess : IAsyncDisposable
     /// <paramref name="args"/>. With <paramref name="namedEndpoints"/> its two ports are Kestrel endpoints
     /// <c>Http</c> and <c>Grpc</c> (Kestrel:Endpoints replaces --urls), so a test can add more, such as HTTPS.
     /// </summary>
-    public static HubProcess Start(string connectionString, IEnumerable<string> args, string? executable = null, bool namedEndpoints = false)
+    public static HubProcess Start(string connectionString, IEnumerable<string> args, string? executable = null, bool namedEndpoints = false,
+        (int Http, int Grpc)? ports = null)
     {
-        var (port, grpcPort) = (FreePorts.UdpAndTcp(), FreePorts.UdpAndTcp());
+        var (port, grpcPort) = ports ?? (FreePorts.UdpAndTcp(), FreePorts.UdpAndTcp());
         List<string> listen = namedEndpoints
             ? [$"--Kestrel:Endpoints:Http:Url=http://127.0.0.1:{port}", $"--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:{grpcPort}"]
             : ["--urls", $"http://127.0.0.1:{port};http://127.0.0.1:{grpcPort}"];

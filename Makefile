@@ -4,6 +4,8 @@ SHELL := /bin/bash
 CONFIG ?= Release
 DOTNET ?= dotnet
 CLUSTER := Database/local-cluster.sh
+# The soak of make bench (docs/benchmarks.md): minutes to run it for.
+SOAK_MINUTES ?= 30
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
@@ -21,7 +23,7 @@ RID ?= linux-x64
 help:
 	@echo "make run      run the whole service (local PostgreSQL, schema, simulated feed, hub, relay)"
 	@echo "make test     run every test against a real PostgreSQL that the run starts itself"
-	@echo "make bench    run the benchmarks; figures go to docs/benchmarks.md"
+	@echo "make bench    run the benchmarks; figures go to docs/benchmarks.md (SOAK_MINUTES=30: the soak's length)"
 	@echo "make turn ARGS=\"...\"   run the TURN relay standalone (coturn's option names)"
 	@echo "make bench-turn   TURN relay vs coturn CPU per datagram + hot-path allocations"
 	@echo "make bench-webrtc   500 data-channel sessions; freshest-price age, WebSocket vs WebRTC under loss (root)"
@@ -83,6 +85,7 @@ test: deps build
 bench: deps build
 	Tests/Benchmarks/run.sh
 	$(MAKE) publish-test
+	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll soak $(SOAK_MINUTES)
 	$(MAKE) bench-turn
 	$(MAKE) bench-webrtc
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Ticker.Ingest.Pipeline;
 using Ticker.Testing;
@@ -20,6 +21,9 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["WebRtc:Port"] = "0", // a free UDP port of its own: test classes run side by side
         ["WebRtc:ListenAddress"] = "127.0.0.1",
     };
+
+    /// <summary>Replaces services after the hub registered its own (a fake clock for one component, say).</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
 
     public async Task InitializeAsync() => await Database.InitializeAsync();
 
@@ -44,6 +48,8 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureTestServices(services => TestServices?.Invoke(services));
     }
 
     async Task IAsyncLifetime.DisposeAsync()

@@ -14,7 +14,8 @@ namespace Ticker.Ingest.Sources;
 /// Inserts into <c>ticks</c> from PostgreSQL's logical replication stream (pgoutput, binary), in
 /// commit order, from this hub's durable slot. The slot's confirmed position advances only as the
 /// pipeline acknowledges commits it has handed on, so a restarted hub resumes where it stopped.
-/// When the connection drops it reconnects with backoff and skips what it already handed out.
+/// When the connection drops it reconnects with backoff and skips what it already handed out,
+/// including the part of a transaction it was inside when the connection dropped.
 /// </summary>
 internal sealed class ReplicationTickSource(string connectionString, IngestOptions options, IngestMetrics metrics, ILogger logger)
     : ITickSource
@@ -26,6 +27,15 @@ internal sealed class ReplicationTickSource(string connectionString, IngestOptio
     private ulong _handedOutCommit;
     private ulong _handedOutEnd;
     private ulong _acknowledged;
+
+    // The transaction being handed out, by its commit record's position, and how many of its
+    // inserts went out before the connection dropped. Why count rather than hold the rows until
+    // Commit: the server resends an interrupted transaction whole, decoded from the same WAL in the
+    // same order, so skipping the first N inserts of the resend applies each row exactly once with
+    // constant memory, and ticks still flow while a million-row import is being decoded. Holding a
+    // transaction back until its Commit would cost memory in proportion to the largest import.
+    private ulong _partialCommit;
+    private long _partialHandedOut;
     private LogicalReplicationConnection? _connection;
 
     public string Name => "replication";
@@ -77,6 +87,7 @@ internal sealed class ReplicationTickSource(string connectionString, IngestOptio
         long xid = 0;
         var commitTime = DateTimeOffset.MinValue;
         var skipping = false;
+        long inserts = 0, alreadyHandedOut = 0;
         await foreach (var message in connection.StartReplication(slot, pgOutput, cancellationToken, resumeAt))
         {
             switch (message)
@@ -84,10 +95,24 @@ internal sealed class ReplicationTickSource(string connectionString, IngestOptio
                 case BeginMessage begin:
                     // After a reconnect the server may resend transactions this run already handed out.
                     skipping = (ulong)begin.TransactionFinalLsn <= _handedOutCommit;
+                    inserts = 0;
+                    alreadyHandedOut = (ulong)begin.TransactionFinalLsn == _partialCommit ? _partialHandedOut : 0;
+                    if (!skipping)
+                    {
+                        _partialCommit = (ulong)begin.TransactionFinalLsn;
+                        _partialHandedOut = alreadyHandedOut;
+                    }
+
                     xid = snapshot.Widen(begin.TransactionXid);
                     commitTime = begin.TransactionCommitTimestamp;
                     break;
                 case InsertMessage insert when !skipping:
+                    if (++inserts <= alreadyHandedOut)
+                    {
+                        break; // handed out before the connection dropped inside this transaction
+                    }
+
+                    _partialHandedOut = inserts;
                     var (tick, error) = await rows.DecodeAsync(insert, cancellationToken);
                     if (error is null)
                     {
@@ -103,6 +128,8 @@ internal sealed class ReplicationTickSource(string connectionString, IngestOptio
                 case CommitMessage commit when !skipping:
                     _handedOutCommit = (ulong)commit.CommitLsn;
                     _handedOutEnd = (ulong)commit.TransactionEndLsn;
+                    _partialCommit = 0;
+                    _partialHandedOut = 0;
                     metrics.ObserveReplication((long)((ulong)message.WalEnd - _handedOutEnd), commit.TransactionCommitTimestamp);
                     yield return SourceEvent.ForCommit(xid, commit.TransactionCommitTimestamp, _handedOutEnd);
                     break;

@@ -50,7 +50,11 @@ internal sealed partial class TickerGrpcService
         Tick? Parse(PublishTick m, long i)
         {
             var priceOk = TryPrice(m.Price, out var price);
+            var now = clock.GetUtcNow();
+            var ts = m.Ts is null ? now : SafeTimestamp(m.Ts);
             var problem = Symbols.Explain(m.Symbol) is { } why ? $"symbol: {why}"
+                : ts is null ? "ts: not a valid time stamp"
+                : TickTime.Explain(ts.Value, now, pipeline.MaxFutureSkew) is { } late ? $"ts: {late}"
                 : !priceOk ? $"price \"{m.Price}\": a positive decimal with at most 8 places"
                 : m.Size < 0 ? "size must not be negative"
                 : m.HasBid && !TryPrice(m.Bid, out _) ? $"bid \"{m.Bid}\": a positive decimal"
@@ -62,9 +66,22 @@ internal sealed partial class TickerGrpcService
                     $"tick {i}: {problem}; {accepted} earlier ticks were written, the {batch.Count} pending were not"));
             }
 
-            return new Tick(m.Symbol, m.Ts?.ToDateTimeOffset() ?? clock.GetUtcNow(), price, m.Size,
+            return new Tick(m.Symbol, ts!.Value, price, m.Size,
                 m.HasBid ? decimal.Parse(m.Bid, CultureInfo.InvariantCulture) : null,
                 m.HasAsk ? decimal.Parse(m.Ask, CultureInfo.InvariantCulture) : null);
+        }
+    }
+
+    // A Timestamp outside 0001..9999 (or with nanos out of range) cannot be converted at all.
+    private static DateTimeOffset? SafeTimestamp(Google.Protobuf.WellKnownTypes.Timestamp ts)
+    {
+        try
+        {
+            return ts.ToDateTimeOffset();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 

@@ -177,6 +177,27 @@ public sealed class GrpcTests : IAsyncLifetime
         Assert.Contains($"tick 1: {field}", error.Status.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(-62_135_596_800L)] // 0001-01-01
+    [InlineData(253_402_300_799L)] // 9999-12-31T23:59:59, which PostgreSQL would store as infinity
+    [InlineData(0L)] // stands for "a day from now"
+    public async Task Publish_ImpossibleTimestamp_InvalidArgumentNamingTs(long seconds)
+    {
+        var ts = seconds == 0 ? Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1)) : new Timestamp { Seconds = seconds };
+        using var call = _client.Publish(new Metadata { { "x-publisher-key", "feed-secret" } });
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await call.RequestStream.WriteAsync(new PublishTick { Symbol = "PUB", Price = "1", Size = 1 });
+            await call.RequestStream.WriteAsync(new PublishTick { Symbol = "PUB", Price = "1", Size = 1, Ts = ts });
+            await call.RequestStream.CompleteAsync();
+            await call;
+        });
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("tick 1: ts", error.Status.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Reflection_ListsTheService()
     {

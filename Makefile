@@ -75,8 +75,11 @@ db-psql:
 	@$(CLUSTER) psql
 
 # ConnectionStrings__Ticker, when set, points everything at another server instead.
+# The simulated feed belongs to this demo, never to the shipped defaults (a hub pointed at a real
+# database must not write made-up prices into it); Feed__Enabled=false in the environment turns it off.
 run: deps-run build
 	@if [ -z "$$ConnectionStrings__Ticker" ]; then export ConnectionStrings__Ticker="$$($(CLUSTER) start)"; fi; \
+	export Feed__Enabled="$${Feed__Enabled:-true}"; \
 	cd PushHub && exec $(DOTNET) bin/$(CONFIG)/net10.0/Ticker.PushHub.dll $(ARGS)
 
 test: deps build

@@ -44,8 +44,8 @@ internal static partial class IngestLog
         Message = "Replication slot {Slot} has lost WAL it needed (status lost): ticks were removed before this hub read them. Drop the slot to start afresh; subscribers will be reset")]
     public static partial void SlotLost(ILogger logger, string slot);
 
-    [LoggerMessage(EventId = 228, Level = LogLevel.Error, Message = "Pipeline failed; subscribers will see the stream end")]
-    public static partial void PipelineFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 228, Level = LogLevel.Error, Message = "Pipeline failed; restarting it in {Delay}")]
+    public static partial void PipelineFailed(ILogger logger, Exception exception, TimeSpan delay);
 
     [LoggerMessage(EventId = 229, Level = LogLevel.Information,
         Message = "Created temporary replication slot {Slot}; start-up state read under its snapshot {Snapshot}")]

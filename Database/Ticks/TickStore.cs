@@ -24,6 +24,14 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
         return rows;
     }
 
+    /// <summary>Begins writing ticks under a publisher's idempotency key; see <see cref="KeyedTickWriter"/>.</summary>
+    public Task<KeyedTickWriter> BeginKeyedAsync(string publisher, string key, CancellationToken cancellationToken = default) =>
+        KeyedTickWriter.BeginAsync(dataSource, publisher, key, cancellationToken);
+
+    /// <summary>Forgets idempotency keys older than <paramref name="retention"/>.</summary>
+    public Task<int> ExpirePublishKeysAsync(TimeSpan retention, CancellationToken cancellationToken = default) =>
+        KeyedTickWriter.ExpireAsync(dataSource, retention, cancellationToken);
+
     private const string PageOldestFirstSql = $"""
         SELECT {Columns} FROM ticks
         WHERE symbol = $1 AND ts >= $2 AND ts < $3 AND (ts, id) > ($4, $5)

@@ -22,6 +22,7 @@ public sealed class IngestMetrics : IDisposable
         Ticks = _meter.CreateCounter<long>("ticker.ingest.ticks", "{tick}", "Ticks handed to the pipeline");
         RejectedRows = _meter.CreateCounter<long>("ticker.ingest.rejected_rows", "{row}", "Rows the source could not read");
         Reconnects = _meter.CreateCounter<long>("ticker.ingest.reconnects", "{reconnect}", "Times the change source reconnected");
+        Restarts = _meter.CreateCounter<long>("ticker.ingest.restarts", "{restart}", "Times the pipeline restarted after a failure");
         Latency = _meter.CreateHistogram<double>("ticker.ingest.latency", "ms", "Commit in PostgreSQL to delta emitted");
         _meter.CreateObservableGauge("ticker.ingest.replication_lag_bytes", () => Volatile.Read(ref _lagBytes), "By",
             "WAL the server had sent beyond the last transaction handed on");
@@ -36,6 +37,7 @@ public sealed class IngestMetrics : IDisposable
     public Counter<long> Ticks { get; }
     public Counter<long> RejectedRows { get; }
     public Counter<long> Reconnects { get; }
+    public Counter<long> Restarts { get; }
     public Histogram<double> Latency { get; }
     public Func<int>? SymbolsTracked { get; set; }
 

@@ -7,8 +7,13 @@ namespace Ticker.Ingest.Pipeline;
 /// Per-symbol quote state. <see cref="Apply"/> is called by one thread, in commit order; readers on
 /// any thread see immutable <see cref="Quote"/>s.
 /// </summary>
-public sealed class QuoteBook(TradingSession session)
+public sealed class QuoteBook(TradingSession session, TimeSpan futureSkew)
 {
+    public QuoteBook(TradingSession session)
+        : this(session, TickTime.DefaultFutureSkew)
+    {
+    }
+
     private readonly ConcurrentDictionary<string, Quote> _quotes = new(StringComparer.Ordinal);
 
     public int Count => _quotes.Count;
@@ -24,19 +29,26 @@ public sealed class QuoteBook(TradingSession session)
     /// The next tick of a symbol, in commit order. A tick stamped earlier than the quote (history
     /// imported late) counts toward the sequence and, within the session, toward volume, high and
     /// low, but does not replace the last price.
+    /// A tick whose time stamp cannot be true when it committed (before 1900, infinite, or further
+    /// ahead of its commit than the skew allowance; the schema refuses these now, but older rows
+    /// may hold them) counts toward the sequence only: taken at face value, a future one would
+    /// hold the last price until that date, across restarts too.
     /// </summary>
     public QuoteUpdate Apply(in StoredTick tick, DateTimeOffset commitTime)
     {
-        var tickSession = session.StartOf(tick.Ts);
+        var plausible = TickTime.IsPlausible(tick.Ts, commitTime, futureSkew);
         if (!_quotes.TryGetValue(tick.Symbol, out var before))
         {
+            // With nothing better known, its price stands, dated as early as possible so that
+            // any real tick replaces it.
+            var ts = plausible ? tick.Ts : TickTime.Earliest;
             var first = new Quote(tick.Symbol, 1, tick.Price, tick.Bid, tick.Ask, tick.Size,
-                tick.Price, tick.Price, tick.Price, tick.Size, tick.Ts, tickSession);
+                tick.Price, tick.Price, tick.Price, tick.Size, ts, session.StartOf(ts));
             _quotes[tick.Symbol] = first;
             return new QuoteUpdate(first, QuoteFields.All, commitTime);
         }
 
-        var after = Next(before, tick, tickSession);
+        var after = plausible ? Next(before, tick, session.StartOf(tick.Ts)) : before with { Seq = before.Seq + 1 };
         _quotes[tick.Symbol] = after;
         return new QuoteUpdate(after, Diff(before, after), commitTime);
     }

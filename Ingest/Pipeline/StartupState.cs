@@ -13,15 +13,21 @@ public sealed record StartupState(TransactionSnapshot Snapshot, IReadOnlyList<Qu
     // Per symbol: how many ticks (the sequence number so far), the latest tick, the latest
     // known bid and ask, and the latest tick's session's open/high/low/volume. The sessions are
     // date_bin days aligned at the configured UTC start, exactly as TradingSession computes them.
+    // The latest tick is the latest plausible one (see TickTime; rows from before migration 0003
+    // may be infinite or dated in the future): one such row must not freeze the symbol at every
+    // start. The count still counts every row, as the live pipeline does.
     private const string QuotesSql = """
         WITH counts AS (SELECT symbol, count(*) AS n FROM ticks GROUP BY symbol)
         SELECT c.symbol, c.n, l.ts, l.price, l.size,
-               (SELECT bid FROM ticks b WHERE b.symbol = c.symbol AND b.bid IS NOT NULL ORDER BY ts DESC, id DESC LIMIT 1),
-               (SELECT ask FROM ticks a WHERE a.symbol = c.symbol AND a.ask IS NOT NULL ORDER BY ts DESC, id DESC LIMIT 1),
+               (SELECT bid FROM ticks b WHERE b.symbol = c.symbol AND b.bid IS NOT NULL AND b.ts <= l.ts ORDER BY ts DESC, id DESC LIMIT 1),
+               (SELECT ask FROM ticks a WHERE a.symbol = c.symbol AND a.ask IS NOT NULL AND a.ts <= l.ts ORDER BY ts DESC, id DESC LIMIT 1),
                (SELECT price FROM ticks o WHERE o.symbol = c.symbol AND o.ts >= s.start ORDER BY ts, id LIMIT 1),
                d.high, d.low, d.volume, s.start
         FROM counts c
-        CROSS JOIN LATERAL (SELECT ts, price, size FROM ticks t WHERE t.symbol = c.symbol ORDER BY ts DESC, id DESC LIMIT 1) l
+        CROSS JOIN LATERAL (
+            SELECT ts, price, size FROM ticks t
+            WHERE t.symbol = c.symbol AND t.ts >= TIMESTAMPTZ '1900-01-01 00:00:00+00' AND t.ts <= now() + $2
+            ORDER BY ts DESC, id DESC LIMIT 1) l
         CROSS JOIN LATERAL (SELECT date_bin('1 day', l.ts, TIMESTAMPTZ '2001-01-01 00:00:00+00' + $1) AS start) s
         CROSS JOIN LATERAL (
             SELECT max(price) AS high, min(price) AS low, sum(size)::bigint AS volume
@@ -29,15 +35,15 @@ public sealed record StartupState(TransactionSnapshot Snapshot, IReadOnlyList<Qu
         ) d
         """;
 
-    public static Task<StartupState> LoadAsync(NpgsqlDataSource dataSource, TradingSession session, CancellationToken cancellationToken) =>
-        LoadAsync(dataSource, session, exportedSnapshot: null, cancellationToken);
+    public static Task<StartupState> LoadAsync(NpgsqlDataSource dataSource, TradingSession session, TimeSpan futureSkew, CancellationToken cancellationToken) =>
+        LoadAsync(dataSource, session, futureSkew, exportedSnapshot: null, cancellationToken);
 
     /// <summary>
     /// Reads the state under <paramref name="exportedSnapshot"/> (a temporary slot's, so the state ends
     /// exactly where the slot's stream begins), or under a snapshot of its own when null.
     /// </summary>
-    public static async Task<StartupState> LoadAsync(NpgsqlDataSource dataSource, TradingSession session, string? exportedSnapshot,
-        CancellationToken cancellationToken)
+    public static async Task<StartupState> LoadAsync(NpgsqlDataSource dataSource, TradingSession session, TimeSpan futureSkew,
+        string? exportedSnapshot, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
@@ -60,6 +66,7 @@ public sealed record StartupState(TransactionSnapshot Snapshot, IReadOnlyList<Qu
         {
             command.CommandTimeout = 0;
             command.Parameters.Add(new NpgsqlParameter { Value = session.StartUtc });
+            command.Parameters.Add(new NpgsqlParameter { Value = futureSkew });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

@@ -22,12 +22,17 @@ public sealed class TickPipeline : IHostedService, IDisposable
     private readonly IngestMetrics _metrics;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
-    private readonly IConnectableObservable<QuoteUpdate> _updates;
+    private static readonly TimeSpan FirstRestartDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(30);
+    // A subject rather than a published Observable.Create: Rx detaches an observer whose
+    // subscriber threw, which would end the stream for good instead of restarting it.
+    private readonly Subject<QuoteUpdate> _updates = new();
+    private TimeSpan _restartDelay = FirstRestartDelay;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private ITickSource? _source;
     private TransactionSnapshot? _snapshot;
-    private IDisposable? _connection;
+    private Task _running = Task.CompletedTask;
     private Task _slotMonitor = Task.CompletedTask;
     private int _disposed;
 
@@ -39,17 +44,19 @@ public sealed class TickPipeline : IHostedService, IDisposable
         _metrics = metrics;
         _loggers = loggers;
         _logger = loggers.CreateLogger<TickPipeline>();
-        Book = new QuoteBook(new TradingSession(options.SessionStartUtc));
+        Book = new QuoteBook(new TradingSession(options.SessionStartUtc), options.MaxFutureSkew);
         Replays = new ReplayBuffer(options.ReplayDepth);
         metrics.SymbolsTracked = () => Book.Count;
-        _updates = Observable.Create<QuoteUpdate>(Connect).Publish();
     }
+
+    /// <summary>How far ahead of the present a tick may be stamped (<c>Ingest:MaxFutureSkew</c>).</summary>
+    public TimeSpan MaxFutureSkew => _options.MaxFutureSkew;
 
     /// <summary>Every symbol's current quote.</summary>
     public QuoteBook Book { get; }
 
     /// <summary>All updates, in commit order, shared by every subscriber (hot: subscribe, then read the book).</summary>
-    public IObservable<QuoteUpdate> Updates => _updates;
+    public IObservable<QuoteUpdate> Updates => _updates.AsObservable();
 
     /// <summary>The recent updates of each symbol, for resuming subscribers.</summary>
     public ReplayBuffer Replays { get; }
@@ -68,14 +75,8 @@ public sealed class TickPipeline : IHostedService, IDisposable
     {
         _source = await SourceSelector.ChooseAsync(_dataSource, _connectionString, _options, _metrics, _loggers, cancellationToken);
         var exported = (_source as ReplicationTickSource)?.ExportedSnapshot;
-        var state = await StartupState.LoadAsync(_dataSource, new TradingSession(_options.SessionStartUtc), exported, cancellationToken);
-        foreach (var quote in state.Quotes)
-        {
-            Book.Load(quote);
-        }
-
-        _snapshot = state.Snapshot;
-        _connection = _updates.Connect();
+        var state = await LoadAsync(exported, cancellationToken);
+        _running = RunAsync(_stopping.Token);
         if (_source is ReplicationTickSource replication)
         {
             _slotMonitor = SlotMonitor.RunAsync(_dataSource, () => replication.SlotName, _options, _metrics, _logger, _stopping.Token);
@@ -94,7 +95,7 @@ public sealed class TickPipeline : IHostedService, IDisposable
         }
 
         await _stopping.CancelAsync();
-        _connection?.Dispose();
+        await _running.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _slotMonitor.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (_source is not null)
         {
@@ -103,40 +104,122 @@ public sealed class TickPipeline : IHostedService, IDisposable
     }
 
     /// <summary>
-    /// One subscription to the change source, shared: updates go to the subscribers, commits to the
-    /// acknowledgement. Rx delivers each change to every observer before the next one, so a commit is
-    /// acknowledged only after all its ticks' updates have been handed on.
+    /// Loads the book under <paramref name="exportedSnapshot"/> (a new temporary slot's, at start) or a
+    /// snapshot of its own (a restart: the source's next slot reloads again under its own snapshot).
     /// </summary>
-    private CompositeDisposable Connect(IObserver<QuoteUpdate> observer)
+    private async Task<StartupState> LoadAsync(string? exportedSnapshot, CancellationToken cancellationToken)
     {
-        var changes = Observable.Create<SourceEvent>(PumpAsync).Publish();
-        return new CompositeDisposable(
-            changes.ToQuoteUpdates(Book, _snapshot!).Do(Record).Subscribe(observer),
-            changes.Where(change => change.Kind == SourceEventKind.Commit).Subscribe(commit => _source!.Acknowledge(commit.Position)),
-            changes.Connect());
+        var state = await StartupState.LoadAsync(_dataSource, new TradingSession(_options.SessionStartUtc), _options.MaxFutureSkew,
+            exportedSnapshot, cancellationToken);
+        foreach (var quote in state.Quotes)
+        {
+            Book.Load(quote);
+        }
+
+        _snapshot = state.Snapshot;
+        return state;
     }
 
-    private async Task PumpAsync(IObserver<SourceEvent> observer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Follows the source until stopped, restarting after any failure that reaches it (a bug, a row
+    /// nobody foresaw, a subscriber that throws): ending the stream would leave the hub serving
+    /// frozen quotes while it looks healthy. Each restart waits (100 ms doubling to 30 s, back to
+    /// 100 ms once updates flow), reloads the book under a new snapshot and follows the source from
+    /// there, so nothing is lost or counted twice: the snapshot joins the stream as it does at start.
+    /// Subscribers may see a symbol's seq jump across a restart, which tells them to resume.
+    /// </summary>
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await FollowAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                await RestartAsync(e, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task RestartAsync(Exception failure, CancellationToken cancellationToken)
+    {
+        _metrics.Restarts.Add(1);
+        while (true)
+        {
+            var delay = _restartDelay;
+            _restartDelay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRestartDelay.Ticks));
+            IngestLog.PipelineFailed(_logger, failure, delay);
+            await Task.Delay(delay, _metrics.Clock, cancellationToken);
+            try
+            {
+                var state = await LoadAsync(exportedSnapshot: null, cancellationToken);
+                IngestLog.PipelineStarted(_logger, _source!.Name, state.Quotes.Count, state.Snapshot.Xmax);
+                return;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                failure = e;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One run: a subscription to the change source, shared: updates go to the subscribers, commits
+    /// to the acknowledgement. Rx delivers each change to every observer before the next one, so a
+    /// commit is acknowledged only after all its ticks' updates have been handed on. Completes
+    /// (faulted) with the first failure anywhere in it, or when cancelled.
+    /// </summary>
+    private async Task FollowAsync(CancellationToken cancellationToken)
+    {
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var changes = Observable.Create<SourceEvent>((observer, ct) => PumpAsync(observer, failed, ct)).Publish();
+        using var updates = changes.ToQuoteUpdates(Book, _snapshot!).Do(Record)
+            .Subscribe(_updates.OnNext, e => failed.TrySetException(e));
+        // An error is reported through the update chain above; nothing to do here.
+        using var acknowledgements = changes.Where(change => change.Kind == SourceEventKind.Commit)
+            .Subscribe(commit => _source!.Acknowledge(commit.Position), _ => { });
+        using var connection = changes.Connect();
+        await failed.Task.WaitAsync(cancellationToken);
+    }
+
+    // A subscriber's exception comes back out of OnNext after Rx has already detached this
+    // observer, so the failure is reported through the run's task rather than OnError alone.
+    private async Task PumpAsync(IObserver<SourceEvent> observer, TaskCompletionSource failed, CancellationToken cancellationToken)
     {
         try
         {
             await foreach (var change in _source!.ReadAsync(_snapshot!, cancellationToken))
             {
+                if (failed.Task.IsCompleted)
+                {
+                    return;
+                }
+
                 observer.OnNext(change);
             }
+
+            failed.TrySetException(new InvalidOperationException($"the {_source.Name} change source ended"));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
         catch (Exception e)
         {
-            IngestLog.PipelineFailed(_logger, e);
+            failed.TrySetException(e);
             observer.OnError(e);
         }
     }
 
     private void Record(QuoteUpdate update)
     {
+        _restartDelay = FirstRestartDelay;
         Replays.Add(update);
         _metrics.Ticks.Add(1);
         _metrics.Latency.Record((_metrics.Clock.GetUtcNow() - update.CommitTime).TotalMilliseconds);
@@ -150,7 +233,6 @@ public sealed class TickPipeline : IHostedService, IDisposable
         }
 
         _stopping.Cancel();
-        _connection?.Dispose();
-        _stopping.Dispose();
+        _updates.Dispose();
     }
 }

@@ -27,6 +27,14 @@ public sealed class IngestOptions
     /// <summary>UTC time of day at which a trading session (open, high, low, volume) starts.</summary>
     public TimeSpan SessionStartUtc { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// How far ahead of its commit a tick's time stamp may be and still count as the latest price
+    /// (feeds' clocks drift); further ahead, it counts toward the sequence only. Publish refuses such
+    /// ticks with the same allowance.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Ingest:MaxFutureSkew must be between 00:00:00 and 1.00:00:00.")]
+    public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Slot lag, in bytes of WAL, above which a warning is logged.</summary>
     [Range(1L, long.MaxValue, ErrorMessage = "Ingest:SlotLagWarningBytes must be positive.")]
     public long SlotLagWarningBytes { get; set; } = 1L << 30;

@@ -17,6 +17,7 @@ namespace Ticker.Ingest.Sources;
 /// reconnects with backoff: on a durable slot it skips what it already handed out; a temporary slot
 /// died with the connection, so it creates a new one and hands on the state read under the new
 /// slot's snapshot (<see cref="SourceEventKind.Reload"/>), which covers whatever committed in between.
+/// A durable slot's resend of a transaction interrupted by the drop skips the inserts already handed out.
 /// </summary>
 internal sealed class ReplicationTickSource(string connectionString, NpgsqlDataSource dataSource, IngestOptions options,
     IngestMetrics metrics, ILogger logger) : ITickSource
@@ -30,6 +31,15 @@ internal sealed class ReplicationTickSource(string connectionString, NpgsqlDataS
     private ulong _handedOutCommit;
     private ulong _handedOutEnd;
     private ulong _acknowledged;
+
+    // The transaction being handed out, by its commit record's position, and how many of its
+    // inserts went out before the connection dropped. Why count rather than hold the rows until
+    // Commit: the server resends an interrupted transaction whole, decoded from the same WAL in the
+    // same order, so skipping the first N inserts of the resend applies each row exactly once with
+    // constant memory, and ticks still flow while a million-row import is being decoded. Holding a
+    // transaction back until its Commit would cost memory in proportion to the largest import.
+    private ulong _partialCommit;
+    private long _partialHandedOut;
     private LogicalReplicationConnection? _connection;
 
     public string Name => "replication";
@@ -67,7 +77,8 @@ internal sealed class ReplicationTickSource(string connectionString, NpgsqlDataS
         metrics.Stream.MarkUp();
         if (opened.IsTemporary && _streamed)
         {
-            var state = await StartupState.LoadAsync(dataSource, new TradingSession(options.SessionStartUtc), opened.SnapshotName, cancellationToken);
+            var state = await StartupState.LoadAsync(dataSource, new TradingSession(options.SessionStartUtc), options.MaxFutureSkew,
+                opened.SnapshotName, cancellationToken);
             IngestLog.StateReloaded(logger, opened.Name, state.Quotes.Count);
             yield return SourceEvent.ForReload(state);
         }
@@ -85,6 +96,7 @@ internal sealed class ReplicationTickSource(string connectionString, NpgsqlDataS
         long xid = 0;
         var commitTime = DateTimeOffset.MinValue;
         var skipping = false;
+        long inserts = 0, alreadyHandedOut = 0;
         await foreach (var message in connection.StartReplication(slot, pgOutput, cancellationToken, resumeAt))
         {
             switch (message)
@@ -92,10 +104,24 @@ internal sealed class ReplicationTickSource(string connectionString, NpgsqlDataS
                 case BeginMessage begin:
                     // After a reconnect the server may resend transactions this run already handed out.
                     skipping = (ulong)begin.TransactionFinalLsn <= _handedOutCommit;
+                    inserts = 0;
+                    alreadyHandedOut = (ulong)begin.TransactionFinalLsn == _partialCommit ? _partialHandedOut : 0;
+                    if (!skipping)
+                    {
+                        _partialCommit = (ulong)begin.TransactionFinalLsn;
+                        _partialHandedOut = alreadyHandedOut;
+                    }
+
                     xid = snapshot.Widen(begin.TransactionXid);
                     commitTime = begin.TransactionCommitTimestamp;
                     break;
                 case InsertMessage insert when !skipping:
+                    if (++inserts <= alreadyHandedOut)
+                    {
+                        break; // handed out before the connection dropped inside this transaction
+                    }
+
+                    _partialHandedOut = inserts;
                     var (tick, error) = await rows.DecodeAsync(insert, cancellationToken);
                     if (error is null)
                     {
@@ -111,6 +137,8 @@ internal sealed class ReplicationTickSource(string connectionString, NpgsqlDataS
                 case CommitMessage commit when !skipping:
                     _handedOutCommit = (ulong)commit.CommitLsn;
                     _handedOutEnd = (ulong)commit.TransactionEndLsn;
+                    _partialCommit = 0;
+                    _partialHandedOut = 0;
                     metrics.ObserveReplication((long)((ulong)message.WalEnd - _handedOutEnd), commit.TransactionCommitTimestamp);
                     yield return SourceEvent.ForCommit(xid, commit.TransactionCommitTimestamp, _handedOutEnd);
                     break;

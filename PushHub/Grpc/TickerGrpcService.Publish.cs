@@ -11,60 +11,192 @@ namespace Ticker.PushHub.Grpc;
 internal sealed partial class TickerGrpcService
 {
     private const int PublishBatch = 1000;
+    private const int MaxIdempotencyKeyLength = 128;
     private static readonly TimeSpan PublishFlushAfter = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan KeyExpiryEvery = TimeSpan.FromHours(1);
+    private static long s_nextKeyExpiry;
 
     /// <summary>
-    /// A feed over gRPC: ticks are validated one by one and written in batches (one binary COPY
-    /// each). A bad tick ends the call with InvalidArgument naming it; the batches written before it
-    /// stay written, and the status says how many were accepted.
+    /// A feed over gRPC. Without an idempotency key, ticks are validated one by one and written in
+    /// batches (one binary COPY each) of up to 1,000 or every 50 ms, whichever comes first — also
+    /// while the stream is quiet. A bad tick ends the call with InvalidArgument naming it; the
+    /// batches written before it stay written, and the status says how many were accepted. With a
+    /// key on the first message, the whole call is one transaction with the key: all or nothing,
+    /// and written once however often it is retried.
     /// </summary>
     public override async Task<PublishResponse> Publish(IAsyncStreamReader<PublishTick> requestStream, ServerCallContext context)
     {
-        Authorize(context);
+        var publisher = Authorize(context);
+        if (!await requestStream.MoveNext(context.CancellationToken))
+        {
+            return new PublishResponse();
+        }
+
+        var key = requestStream.Current.IdempotencyKey;
+        if (key.Length > MaxIdempotencyKeyLength)
+        {
+            throw Invalid($"idempotency_key: at most {MaxIdempotencyKeyLength} characters");
+        }
+
+        return key.Length == 0
+            ? await PublishBatchedAsync(requestStream, publisher, context.CancellationToken)
+            : await PublishKeyedAsync(requestStream, publisher, key, context.CancellationToken);
+    }
+
+    private async Task<PublishResponse> PublishBatchedAsync(IAsyncStreamReader<PublishTick> requestStream, PublisherKey publisher, CancellationToken cancellationToken)
+    {
         var batch = new List<Tick>(PublishBatch);
         long accepted = 0, index = 0;
         var batchStarted = clock.GetTimestamp();
-        await foreach (var message in requestStream.ReadAllAsync(context.CancellationToken))
+        Task<bool>? next = Task.FromResult(true); // the first message is already read
+        while (true)
         {
-            if (Parse(message, index++) is not { } tick)
+            next ??= requestStream.MoveNext(cancellationToken);
+            if (batch.Count > 0 && !next.IsCompleted)
             {
-                continue;
+                // A quiet stream must not hold its last ticks back until the next message comes.
+                var due = PublishFlushAfter - clock.GetElapsedTime(batchStarted);
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.WhenAny(next, Task.Delay(due, clock, cancellationToken));
+                }
+
+                if (!next.IsCompleted)
+                {
+                    await FlushAsync();
+                    continue;
+                }
             }
 
+            if (!await next)
+            {
+                break;
+            }
+
+            next = null;
+            var message = requestStream.Current;
+            if (message.IdempotencyKey.Length > 0)
+            {
+                throw Invalid($"tick {index}: idempotency_key: set it on the first message of a call; {accepted} earlier ticks were written, the {batch.Count} pending were not");
+            }
+
+            if (batch.Count == 0)
+            {
+                batchStarted = clock.GetTimestamp();
+            }
+
+            if (CheckTick(message, publisher, out var tick) is { } refusal)
+            {
+                throw Refused(refusal, index, $"{accepted} earlier ticks were written, the {batch.Count} pending were not");
+            }
+
+            index++;
             batch.Add(tick);
             if (batch.Count >= PublishBatch || clock.GetElapsedTime(batchStarted) > PublishFlushAfter)
             {
-                accepted += await store.AppendAsync(batch, context.CancellationToken);
-                batch.Clear();
-                batchStarted = clock.GetTimestamp();
+                await FlushAsync();
             }
         }
 
-        if (batch.Count > 0)
-        {
-            accepted += await store.AppendAsync(batch, context.CancellationToken);
-        }
-
+        await FlushAsync();
         return new PublishResponse { Accepted = accepted };
 
-        Tick? Parse(PublishTick m, long i)
+        async Task FlushAsync()
         {
-            var priceOk = TryPrice(m.Price, out var price);
-            var problem = Symbols.Explain(m.Symbol) is { } why ? $"symbol: {why}"
-                : !priceOk ? $"price \"{m.Price}\": a positive decimal with at most 8 places"
-                : m.Size < 0 ? "size must not be negative"
-                : m.HasBid && !TryPrice(m.Bid, out _) ? $"bid \"{m.Bid}\": a positive decimal"
-                : m.HasAsk && !TryPrice(m.Ask, out _) ? $"ask \"{m.Ask}\": a positive decimal"
-                : null;
-            if (problem is not null)
+            if (batch.Count > 0)
             {
-                throw Invalid(string.Create(CultureInfo.InvariantCulture,
-                    $"tick {i}: {problem}; {accepted} earlier ticks were written, the {batch.Count} pending were not"));
+                accepted += await store.AppendAsync(batch, cancellationToken);
+                batch.Clear();
             }
+        }
+    }
 
-            return new Tick(m.Symbol, m.Ts?.ToDateTimeOffset() ?? clock.GetUtcNow(), price, m.Size,
-                m.HasBid ? decimal.Parse(m.Bid, CultureInfo.InvariantCulture) : null,
-                m.HasAsk ? decimal.Parse(m.Ask, CultureInfo.InvariantCulture) : null);
+    private async Task<PublishResponse> PublishKeyedAsync(IAsyncStreamReader<PublishTick> requestStream, PublisherKey publisher, string key, CancellationToken cancellationToken)
+    {
+        long index = 0;
+        await using (var writer = await store.BeginKeyedAsync(publisher.Id, key, cancellationToken))
+        {
+            do
+            {
+                var message = requestStream.Current;
+                if (message.IdempotencyKey.Length > 0 && message.IdempotencyKey != key)
+                {
+                    throw Invalid($"tick {index}: idempotency_key: one key per call; nothing was written");
+                }
+
+                // A duplicate is still read and checked, so a retry learns of a bad tick as the first call did.
+                if (CheckTick(message, publisher, out var tick) is { } refusal)
+                {
+                    throw Refused(refusal, index, "nothing was written");
+                }
+
+                index++;
+                await writer.WriteAsync(tick, cancellationToken);
+            }
+            while (await requestStream.MoveNext(cancellationToken));
+
+            var response = writer.Duplicate
+                ? new PublishResponse { Accepted = writer.EarlierAccepted, Duplicate = true }
+                : new PublishResponse { Accepted = await writer.CommitAsync(cancellationToken) };
+            await ExpireKeysNowAndThenAsync(cancellationToken);
+            return response;
+        }
+    }
+
+    private async Task ExpireKeysNowAndThenAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcTicks;
+        var due = Interlocked.Read(ref s_nextKeyExpiry);
+        if (now >= due && Interlocked.CompareExchange(ref s_nextKeyExpiry, now + KeyExpiryEvery.Ticks, due) == due)
+        {
+            await store.ExpirePublishKeysAsync(options.Value.PublishKeyRetention, cancellationToken);
+        }
+    }
+
+    /// <summary>Why a tick is refused (and with which status), or null with the tick.</summary>
+    private (StatusCode Code, string Reason)? CheckTick(PublishTick m, PublisherKey publisher, out Tick tick)
+    {
+        tick = default;
+        var priceOk = TryPrice(m.Price, out var price);
+        var now = clock.GetUtcNow();
+        var ts = m.Ts is null ? now : SafeTimestamp(m.Ts);
+        var problem = Symbols.Explain(m.Symbol) is { } why ? $"symbol: {why}"
+            : ts is null ? "ts: not a valid time stamp"
+            : TickTime.Explain(ts.Value, now, pipeline.MaxFutureSkew) is { } late ? $"ts: {late}"
+            : !priceOk ? $"price \"{m.Price}\": a positive decimal with at most 8 places"
+            : m.Size < 0 ? "size must not be negative"
+            : m.HasBid && !TryPrice(m.Bid, out _) ? $"bid \"{m.Bid}\": a positive decimal"
+            : m.HasAsk && !TryPrice(m.Ask, out _) ? $"ask \"{m.Ask}\": a positive decimal"
+            : null;
+        if (problem is not null)
+        {
+            return (StatusCode.InvalidArgument, problem);
+        }
+
+        if (!publisher.Allows(m.Symbol))
+        {
+            return (StatusCode.PermissionDenied, $"symbol {m.Symbol}: this x-publisher-key may publish {publisher.Scope} only");
+        }
+
+        tick = new Tick(m.Symbol, ts!.Value, price, m.Size,
+            m.HasBid ? decimal.Parse(m.Bid, CultureInfo.InvariantCulture) : null,
+            m.HasAsk ? decimal.Parse(m.Ask, CultureInfo.InvariantCulture) : null);
+        return null;
+    }
+
+    private static RpcException Refused((StatusCode Code, string Reason) refusal, long index, string consequence) =>
+        new(new Status(refusal.Code, string.Create(CultureInfo.InvariantCulture, $"tick {index}: {refusal.Reason}; {consequence}")));
+
+    // A Timestamp outside 0001..9999 (or with nanos out of range) cannot be converted at all.
+    private static DateTimeOffset? SafeTimestamp(Google.Protobuf.WellKnownTypes.Timestamp ts)
+    {
+        try
+        {
+            return ts.ToDateTimeOffset();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 
@@ -72,8 +204,11 @@ internal sealed partial class TickerGrpcService
         decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out price)
         && price > 0 && price < 1_000_000_000_000m && price.Scale <= 8;
 
-    /// <summary>The <c>x-publisher-key</c> header must match a configured key (compared in constant time).</summary>
-    private void Authorize(ServerCallContext context)
+    /// <summary>
+    /// The <c>x-publisher-key</c> header must match a configured key (compared in constant time);
+    /// returns that key, with the symbols it may publish.
+    /// </summary>
+    private PublisherKey Authorize(ServerCallContext context)
     {
         var keys = options.Value.PublisherKeys;
         if (keys.Length == 0)
@@ -88,15 +223,16 @@ internal sealed partial class TickerGrpcService
         }
 
         var given = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        var match = false;
-        foreach (var key in keys)
+        PublisherKey? match = null;
+        foreach (var entry in keys)
         {
-            match |= CryptographicOperations.FixedTimeEquals(given, SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+            var key = PublisherKey.Parse(entry);
+            if (CryptographicOperations.FixedTimeEquals(given, key.Secret))
+            {
+                match ??= key;
+            }
         }
 
-        if (!match)
-        {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, "the x-publisher-key is not accepted"));
-        }
+        return match ?? throw new RpcException(new Status(StatusCode.PermissionDenied, "the x-publisher-key is not accepted"));
     }
 }

@@ -32,6 +32,13 @@ public sealed class HubOptions
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Keys that allow gRPC <c>Publish</c> (header <c>x-publisher-key</c>); none configured means Publish is refused.</summary>
+    /// <summary>
+    /// Keys that allow gRPC <c>Publish</c> (header <c>x-publisher-key</c>); none configured means Publish is refused.
+    /// <c>SECRET@AAPL,MSFT,BRK.*</c> restricts a key to those symbols (see <c>PublisherKey</c>).
+    /// </summary>
     public string[] PublisherKeys { get; set; } = [];
+
+    /// <summary>How long a Publish idempotency key is remembered; a retry after that writes again.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00", ErrorMessage = "Hub:PublishKeyRetention must be between 00:01:00 and 365.00:00:00.")]
+    public TimeSpan PublishKeyRetention { get; set; } = TimeSpan.FromDays(7);
 }

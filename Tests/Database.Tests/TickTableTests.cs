@@ -67,4 +67,49 @@ public sealed class TickTableTests(TestDatabase database) : IClassFixture<TestDa
         Assert.Equal(1, inserted);
         Assert.True(Ticks.Symbols.IsValid(symbol));
     }
+
+    [Theory]
+    [InlineData("'infinity'", "ticks_ts_sane")]
+    [InlineData("'-infinity'", "ticks_ts_sane")]
+    [InlineData("'0001-01-01 00:00:00+00'", "ticks_ts_sane")]
+    [InlineData("'1899-12-31 23:59:59+00'", "ticks_ts_sane")]
+    [InlineData("now() + interval '1 day'", "ticks_ts_not_future")]
+    [InlineData("clock_timestamp() + interval '2 minutes'", "ticks_ts_not_future")]
+    public async Task Insert_ImpossibleTimestamp_RefusedByNamedConstraint(string ts, string constraint)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() =>
+            connection.ExecuteAsync($"INSERT INTO ticks (symbol, ts, price, size) VALUES ('TSBAD', {ts}, 1, 1)"));
+
+        Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
+        Assert.Equal(constraint, error.ConstraintName);
+    }
+
+    [Fact]
+    public async Task Insert_WithinClockSkewAndOldHistory_Accepted()
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+
+        var inserted = await connection.ExecuteAsync("""
+            INSERT INTO ticks (symbol, ts, price, size) VALUES
+                ('TSOK', clock_timestamp() + interval '30 seconds', 1, 1),
+                ('TSOK', '1900-01-01 00:00:00+00', 1, 1)
+            """);
+
+        Assert.Equal(2, inserted);
+    }
+
+    [Fact]
+    public async Task Insert_FutureSkewSetting_WidensTheAllowance()
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("SET LOCAL ticker.max_future_skew = '1 hour'", transaction: transaction);
+
+        var inserted = await connection.ExecuteAsync(
+            "INSERT INTO ticks (symbol, ts, price, size) VALUES ('TSOK', clock_timestamp() + interval '30 minutes', 1, 1)", transaction: transaction);
+
+        Assert.Equal(1, inserted);
+    }
 }

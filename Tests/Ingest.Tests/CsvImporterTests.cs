@@ -164,6 +164,31 @@ public sealed class CsvImporterTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("AAPL,0001-01-01T00:00:00Z,1,1", "is before 1900-01-01")]
+    [InlineData("AAPL,9999-12-31T23:59:59Z,1,1", "ahead of the clock")]
+    [InlineData("AAPL,infinity,1,1", "is not an ISO 8601 timestamp")]
+    [InlineData("AAPL,03/02/2026,1,1", "ts \"03/02/2026\" is not an ISO 8601 timestamp")]
+    public async Task Command_ImpossibleTimestamp_FileLineReasonAndNothingImported(string row, string reason)
+    {
+        var path = Path.GetTempFileName();
+        await File.WriteAllTextAsync(path, $"symbol,ts,price,size\nAAPL,2026-03-02T14:30:00Z,1,1\n{row}\n");
+        var output = new StringWriter();
+        try
+        {
+            var exit = await CsvImportCommand.RunAsync([path], _database.DataSource, output);
+
+            Assert.Equal(1, exit);
+            Assert.Contains($"{path}:3: ts ", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains(reason, output.ToString(), StringComparison.Ordinal);
+            Assert.Empty(await RowsAsync());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
     [InlineData(new string[0], 2, "usage")]
     [InlineData(new[] { "a.csv", "--bad-rows=maybe" }, 2, "unknown option --bad-rows=maybe")]
     [InlineData(new[] { "/nonexistent/ticks.csv" }, 2, "cannot read /nonexistent/ticks.csv")]

@@ -4,6 +4,8 @@ namespace Ticker.Ingest.Tests;
 
 public sealed class CsvTickParserTests
 {
+    private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
     private static (bool Ok, string? Error) Parse(string line)
     {
         var fields = CsvFields.Split(line, out var splitError);
@@ -12,7 +14,7 @@ public sealed class CsvTickParserTests
             return (false, splitError);
         }
 
-        var ok = CsvTickParser.TryParse(fields, out _, out var error);
+        var ok = CsvTickParser.TryParse(fields, Now, out _, out var error);
         return (ok, error);
     }
 
@@ -20,9 +22,23 @@ public sealed class CsvTickParserTests
     [InlineData("AAPL,2026-03-02T14:30:00Z,189.12,100")]
     [InlineData("AAPL,2026-03-02T14:30:00.123456+01:00,189.12,100,189.11,189.13")]
     [InlineData("AAPL,2026-03-02 14:30:00,189.12,0,,")]
+    [InlineData("AAPL,2026-03-02,189.12,0")]
+    [InlineData("AAPL,2026-03-02T14:30Z,189.12,0")]
+    [InlineData("AAPL,2026-03-02T14:30:00-0500,189.12,0")]
     [InlineData("\"BRK.B\",\"2026-03-02T14:30:00Z\",\"462.80\",\"5\"")]
     [InlineData(" MSFT , 2026-03-02T14:30:00Z , 0.00000001 , 1 ")]
     public void TryParse_GoodRow_Parses(string line) => Assert.Equal((true, null), Parse(line));
+
+    [Theory]
+    [InlineData("2026-03-02", "2026-03-02T00:00:00Z")]
+    [InlineData("2026-03-02 14:30:00", "2026-03-02T14:30:00Z")]
+    [InlineData("2026-03-02T14:30:00-0500", "2026-03-02T19:30:00Z")]
+    public void TryParse_IsoTimestamp_YearMonthDayUtcUnlessOffset(string ts, string expected)
+    {
+        Assert.True(CsvTickParser.TryParse(["AAPL", ts, "1", "1"], Now, out var tick, out _));
+
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), tick.Ts);
+    }
 
     [Theory]
     [InlineData("AAPL,2026-03-02T14:30:00Z,189.12", "expected 4 or 6 fields")]
@@ -31,7 +47,17 @@ public sealed class CsvTickParserTests
     [InlineData("aapl,2026-03-02T14:30:00Z,1,1", "upper-case")]
     [InlineData("AAPL,yesterday,1,1", "ts \"yesterday\" is not an ISO 8601 timestamp")]
     [InlineData("AAPL,12,1,1", "is not an ISO 8601 timestamp")]
+    [InlineData("AAPL,03/02/2026,1,1", "ts \"03/02/2026\" is not an ISO 8601 timestamp")]
+    [InlineData("AAPL,03/02/2026 14:30:00,1,1", "is not an ISO 8601 timestamp")]
+    [InlineData("AAPL,2.3.2026,1,1", "is not an ISO 8601 timestamp")]
+    [InlineData("AAPL,Mon 2 Mar 2026 14:30:00 GMT,1,1", "is not an ISO 8601 timestamp")]
+    [InlineData("AAPL,2026-03-02T14:30:00.123456789Z,1,1", "is not an ISO 8601 timestamp")]
     [InlineData("AAPL,2026-02-30T00:00:00Z,1,1", "is not an ISO 8601 timestamp")]
+    [InlineData("AAPL,0001-01-01T00:00:00Z,1,1", "ts 0001-01-01T00:00:00.0000000+00:00 is before 1900-01-01")]
+    [InlineData("AAPL,1899-12-31T23:59:59Z,1,1", "is before 1900-01-01")]
+    [InlineData("AAPL,9999-12-31T23:59:59Z,1,1", "is more than 00:01:00 ahead of the clock")]
+    [InlineData("AAPL,2026-11-29T12:02:00Z,1,1", "is more than 00:01:00 ahead of the clock")]
+    [InlineData("AAPL,infinity,1,1", "is not an ISO 8601 timestamp")]
     [InlineData("AAPL,2026-03-02T14:30:00Z,abc,1", "price \"abc\" is not a decimal number")]
     [InlineData("AAPL,2026-03-02T14:30:00Z,1e5,1", "is not a decimal number")]
     [InlineData("AAPL,2026-03-02T14:30:00Z,0,1", "price must be positive")]

@@ -20,10 +20,17 @@ internal sealed class PipelineHarness : IAsyncDisposable
     {
     }
 
-    public PipelineHarness(NpgsqlDataSource dataSource, string connectionString, string slot, string source = "replication")
+    public PipelineHarness(TestDatabase database, Action<IngestOptions> configure)
+        : this(database.DataSource, database.ConnectionString, database.Name, "replication", configure)
+    {
+    }
+
+    public PipelineHarness(NpgsqlDataSource dataSource, string connectionString, string slot, string source = "replication",
+        Action<IngestOptions>? configure = null)
     {
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var options = new IngestOptions { Source = source, SlotName = slot, ReplayDepth = 64 };
+        configure?.Invoke(options);
         Pipeline = new TickPipeline(dataSource, connectionString, options,
             new IngestMetrics(_services.GetRequiredService<IMeterFactory>(), TimeProvider.System), NullLoggerFactory.Instance);
     }

@@ -138,7 +138,9 @@ public sealed class PipelineTests : IAsyncLifetime
         await connection.ExecuteAsync("INSERT INTO ticks (symbol, price, size, bid, ask) VALUES ('NEW.SYM', 5, 0, NULL, NULL)");
         await connection.ExecuteAsync("ALTER TABLE ticks ADD COLUMN venue text");
         await connection.ExecuteAsync("INSERT INTO ticks (symbol, price, size, venue) VALUES ('NEW.SYM', 6, 1, 'XNAS')");
-        await InsertAsync("HUGE", 100_000);
+        // Stamped a millisecond apart: a second apart would reach a day into the future, which the schema refuses.
+        await new TickStore(_database.DataSource).AppendAsync(
+            Enumerable.Range(0, 100_000).Select(i => new Tick("HUGE", T0.AddMilliseconds(i), 100 + i, 10)));
         var updates = await pipeline.WaitForAsync(100_002);
 
         Assert.Equal([5m, 6m], updates.Where(u => u.Symbol == "NEW.SYM").Select(u => u.Quote.Last));

@@ -19,6 +19,7 @@ public sealed class GrpcTests : IAsyncLifetime
     {
         await _hub.InitializeAsync();
         _hub.Settings["Hub:PublisherKeys:0"] = "feed-secret";
+        _hub.Settings["Hub:PublisherKeys:1"] = "apple-feed@AAPL,BRK.*";
         _channel = GrpcChannel.ForAddress(_hub.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _hub.Server.CreateHandler() });
         _client = new TickerService.TickerServiceClient(_channel);
     }
@@ -175,6 +176,111 @@ public sealed class GrpcTests : IAsyncLifetime
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains($"tick 1: {field}", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-62_135_596_800L)] // 0001-01-01
+    [InlineData(253_402_300_799L)] // 9999-12-31T23:59:59, which PostgreSQL would store as infinity
+    [InlineData(0L)] // stands for "a day from now"
+    public async Task Publish_ImpossibleTimestamp_InvalidArgumentNamingTs(long seconds)
+    {
+        var ts = seconds == 0 ? Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1)) : new Timestamp { Seconds = seconds };
+        using var call = _client.Publish(new Metadata { { "x-publisher-key", "feed-secret" } });
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await call.RequestStream.WriteAsync(new PublishTick { Symbol = "PUB", Price = "1", Size = 1 });
+            await call.RequestStream.WriteAsync(new PublishTick { Symbol = "PUB", Price = "1", Size = 1, Ts = ts });
+            await call.RequestStream.CompleteAsync();
+            await call;
+        });
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("tick 1: ts", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    private async Task<long> CountAsync(string symbol)
+    {
+        await using var connection = await _hub.Database.DataSource.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM ticks WHERE symbol = @symbol", new { symbol });
+    }
+
+    private async Task<PublishResponse> PublishAsync(string key, IEnumerable<PublishTick> ticks)
+    {
+        using var call = _client.Publish(new Metadata { { "x-publisher-key", key } });
+        foreach (var tick in ticks)
+        {
+            await call.RequestStream.WriteAsync(tick);
+        }
+
+        await call.RequestStream.CompleteAsync();
+        return await call;
+    }
+
+    [Fact]
+    public async Task Publish_RetriedWithSameIdempotencyKey_WritesOnce()
+    {
+        PublishTick[] Ticks() => [.. Enumerable.Range(0, 3).Select(i => new PublishTick
+        {
+            Symbol = "IDEM", Price = "5", Size = i, IdempotencyKey = i == 0 ? "batch-0001" : "",
+        })];
+
+        var first = await PublishAsync("feed-secret", Ticks());
+        var retry = await PublishAsync("feed-secret", Ticks());
+
+        Assert.Equal((3L, false), (first.Accepted, first.Duplicate));
+        Assert.Equal((3L, true), (retry.Accepted, retry.Duplicate));
+        Assert.Equal(3, await CountAsync("IDEM"));
+    }
+
+    [Fact]
+    public async Task Publish_KeyedCallWithBadTick_WritesNothingAndRetryWritesOnce()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => PublishAsync("feed-secret", [
+            new PublishTick { Symbol = "IDEMX", Price = "5", Size = 1, IdempotencyKey = "batch-x" },
+            new PublishTick { Symbol = "IDEMX", Price = "-5", Size = 1 },
+        ]));
+        var retry = await PublishAsync("feed-secret", [
+            new PublishTick { Symbol = "IDEMX", Price = "5", Size = 1, IdempotencyKey = "batch-x" },
+            new PublishTick { Symbol = "IDEMX", Price = "6", Size = 1 },
+        ]);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("tick 1: price", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal((2L, false), (retry.Accepted, retry.Duplicate));
+        Assert.Equal(2, await CountAsync("IDEMX"));
+    }
+
+    [Fact]
+    public async Task Publish_LoneMessage_CommittedWithoutASecondArriving()
+    {
+        using var call = _client.Publish(new Metadata { { "x-publisher-key", "feed-secret" } });
+        await call.RequestStream.WriteAsync(new PublishTick { Symbol = "LONE", Price = "1", Size = 1 });
+
+        // The stream stays open and quiet: the batch must be written by its 50 ms timer.
+        for (var i = 0; i < 600 && await CountAsync("LONE") == 0; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(1, await CountAsync("LONE"));
+        await call.RequestStream.CompleteAsync();
+        Assert.Equal(1, (await call).Accepted);
+    }
+
+    [Fact]
+    public async Task Publish_KeyRestrictedToAapl_CannotPublishMsft()
+    {
+        var allowed = await PublishAsync("apple-feed", [
+            new PublishTick { Symbol = "AAPL", Price = "1", Size = 1 },
+            new PublishTick { Symbol = "BRK.B", Price = "1", Size = 1 },
+        ]);
+        var error = await Assert.ThrowsAsync<RpcException>(() => PublishAsync("apple-feed", [new PublishTick { Symbol = "MSFT", Price = "1", Size = 1 }]));
+
+        Assert.Equal(2, allowed.Accepted);
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        Assert.Contains("tick 0: symbol MSFT: this x-publisher-key may publish AAPL,BRK.* only", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync("MSFT"));
     }
 
     [Fact]

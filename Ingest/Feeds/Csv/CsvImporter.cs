@@ -24,7 +24,7 @@ public sealed record CsvImportReport(long Imported, long BadRows, IReadOnlyList<
 /// the file is imported whole, or — when it has bad rows and the policy is <see cref="BadRowPolicy.Reject"/> —
 /// not at all. Never half an import without saying so.
 /// </summary>
-public sealed class CsvImporter(NpgsqlDataSource dataSource)
+public sealed class CsvImporter(NpgsqlDataSource dataSource, TimeProvider? clock = null)
 {
     public const int MaxReportedErrors = 1000;
 
@@ -58,7 +58,7 @@ public sealed class CsvImporter(NpgsqlDataSource dataSource)
                 }
 
                 firstRow = false;
-                if (fields is not null && error is null && CsvTickParser.TryParse(fields, out var tick, out error))
+                if (fields is not null && error is null && CsvTickParser.TryParse(fields, (clock ?? TimeProvider.System).GetUtcNow(), out var tick, out error))
                 {
                     if (badRows == 0 || policy == BadRowPolicy.Skip)
                     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Ticker.Database.Ticks;
 
 namespace Ticker.Ingest.Feeds.Csv;
@@ -8,7 +9,7 @@ namespace Ticker.Ingest.Feeds.Csv;
 /// cannot: the same rules the table's constraints enforce, checked first so a bad row is reported
 /// by line number instead of failing the whole COPY.
 /// </summary>
-internal static class CsvTickParser
+internal static partial class CsvTickParser
 {
     public static readonly string[] Columns = ["symbol", "ts", "price", "size", "bid", "ask"];
 
@@ -39,7 +40,8 @@ internal static class CsvTickParser
         return null;
     }
 
-    public static bool TryParse(IReadOnlyList<string> fields, out Tick tick, out string? error)
+    /// <summary>Parses a row; <paramref name="now"/> bounds how far ahead its time stamp may be (see <see cref="TickTime"/>).</summary>
+    public static bool TryParse(IReadOnlyList<string> fields, DateTimeOffset now, out Tick tick, out string? error)
     {
         tick = default;
         if (fields.Count is not (4 or 6))
@@ -50,7 +52,8 @@ internal static class CsvTickParser
 
         var symbol = fields[0].Trim();
         var symbolError = Symbols.Explain(symbol);
-        var tsError = ExplainTimestamp(fields[1], out var ts);
+        var tsError = ExplainTimestamp(fields[1], out var ts)
+            ?? (TickTime.Explain(ts, now, TickTime.DefaultFutureSkew) is { } bound ? $"ts {bound}" : null);
         var priceError = ExplainDecimal("price", fields[2], out var price);
         var sizeError = ExplainSize(fields[3], out var size);
         error = symbolError ?? tsError ?? priceError ?? sizeError;
@@ -75,16 +78,22 @@ internal static class CsvTickParser
 
     private static string? ExplainTimestamp(string text, out DateTimeOffset ts)
     {
-        // ISO 8601; a timestamp without an offset is taken as UTC.
-        if (DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out ts)
-            && text.Trim().Length >= 10 && char.IsAsciiDigit(text.Trim()[0]))
+        // ISO 8601 only (a space may stand for the T); a timestamp without an offset is taken as
+        // UTC. The shape is checked first: DateTimeOffset.TryParse alone would read 03/02/2026 as
+        // a US date, and a DD/MM file would import wrong without an error.
+        var trimmed = text.Trim();
+        if (IsoTimestamp().IsMatch(trimmed)
+            && DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out ts))
         {
             return null;
         }
 
+        ts = default;
         return $"ts \"{Shorten(text)}\" is not an ISO 8601 timestamp (e.g. 2026-03-02T14:30:00.123Z)";
     }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d{1,7})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex IsoTimestamp();
 
     private static string? ExplainDecimal(string name, string text, out decimal value)
     {

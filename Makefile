@@ -11,7 +11,7 @@ export DOTNET_NOLOGO := 1
 # Node.js and npm (the dashboard's build) are installed only when npm is missing altogether.
 DEBIAN_PACKAGES := coturn chromium postgresql-client iproute2 iptables
 
-.PHONY: help deps build run test bench bench-turn bench-webrtc db-start db-stop db-psql turn import clean
+.PHONY: help deps build run test bench bench-turn bench-webrtc db-start db-stop db-psql turn import token clean
 
 help:
 	@echo "make run      run the whole service (local PostgreSQL, schema, simulated feed, hub, relay)"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench-turn   TURN relay vs coturn CPU per datagram + hot-path allocations"
 	@echo "make bench-webrtc   500 data-channel sessions; freshest-price age, WebSocket vs WebRTC under loss (root)"
 	@echo "make import FILE=ticks.csv [ARGS=--bad-rows=skip]   import a CSV file of ticks"
+	@echo "make token SUB=alice SYMBOLS=AAPL,MSFT SCOPES=subscribe,history TTL=1h   a development token (Auth:Jwt:Secret)"
 	@echo "make db-start | db-stop | db-psql   the project-local PostgreSQL"
 
 # Installs missing Debian packages when run as root; otherwise says exactly what to install.
@@ -89,6 +90,15 @@ import: build
 	@test -n "$(FILE)" || { echo "usage: make import FILE=ticks.csv [ARGS=--bad-rows=skip]"; exit 2; }
 	@if [ -z "$$ConnectionStrings__Ticker" ]; then export ConnectionStrings__Ticker="$$($(CLUSTER) start)"; fi; \
 	$(DOTNET) PushHub/bin/$(CONFIG)/net10.0/Ticker.PushHub.dll import "$(abspath $(FILE))" $(ARGS)
+
+# A development token signed with Auth:Jwt:Secret (environment Auth__Jwt__Secret, or appsettings.json).
+SUB ?= dev
+SYMBOLS ?= *
+SCOPES ?= subscribe,history,turn
+TTL ?= 1h
+token:
+	@$(DOTNET) build PushHub/PushHub.csproj -c $(CONFIG) -nologo -v q -clp:ErrorsOnly >/dev/null
+	@$(DOTNET) PushHub/bin/$(CONFIG)/net10.0/Ticker.PushHub.dll token --sub "$(SUB)" --symbols "$(SYMBOLS)" --scopes "$(SCOPES)" --ttl "$(TTL)" $(ARGS)
 
 clean:
 	$(DOTNET) clean Ticker.sln -nologo -v q

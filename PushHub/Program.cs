@@ -3,6 +3,7 @@ using Ticker.Ingest;
 using Ticker.PushHub;
 using Ticker.PushHub.Grpc;
 using Ticker.PushHub.History;
+using Ticker.PushHub.Identity;
 using Ticker.PushHub.Metrics;
 using Ticker.PushHub.Push;
 using Ticker.PushHub.Turn;
@@ -13,10 +14,16 @@ if (args is [CommandLine.Import, ..])
     return await CommandLine.RunImportAsync(args[1..]);
 }
 
+if (args is [TokenCommand.Name, ..])
+{
+    return await TokenCommand.RunAsync(args[1..]);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTickerDatabase();
 builder.AddTickerFeeds();
 builder.AddTickerPipeline();
+builder.AddTickerIdentity();
 builder.AddPushHub();
 builder.AddTickerGrpc();
 builder.AddPrometheusMetrics();
@@ -29,6 +36,7 @@ var app = builder.Build();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseTickerIdentity();
 app.MapHealthChecks("/healthz");
 app.MapPrometheusMetrics();
 app.MapHistoryApi();

@@ -4,6 +4,7 @@ using System.Text;
 using Grpc.Core;
 using Ticker.Database.Ticks;
 using Ticker.PushHub.Grpc.V1;
+using Ticker.PushHub.Identity;
 using Tick = Ticker.Database.Ticks.Tick;
 
 namespace Ticker.PushHub.Grpc;
@@ -72,9 +73,21 @@ internal sealed partial class TickerGrpcService
         decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out price)
         && price > 0 && price < 1_000_000_000_000m && price.Scale <= 8;
 
-    /// <summary>The <c>x-publisher-key</c> header must match a configured key (compared in constant time).</summary>
+    /// <summary>A token with the <c>publish</c> scope, or the <c>x-publisher-key</c> header must match a configured key (compared in constant time).</summary>
     private void Authorize(ServerCallContext context)
     {
+        // A token with the publish scope is the other way in (in Auth:Mode=none the anonymous caller has no such scope).
+        var caller = CallerIdentity.Of(context.GetHttpContext());
+        if (caller is not null && caller.Has(Scopes.Publish))
+        {
+            return;
+        }
+
+        if (caller is null && context.RequestHeaders.GetValue("x-publisher-key") is null)
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "a bearer token with the publish scope (or an x-publisher-key) is required"));
+        }
+
         var keys = options.Value.PublisherKeys;
         if (keys.Length == 0)
         {

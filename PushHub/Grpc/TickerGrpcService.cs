@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Ticker.Database.Ticks;
 using Ticker.Ingest.Pipeline;
 using Ticker.PushHub.Grpc.V1;
+using Ticker.PushHub.Identity;
 using Ticker.PushHub.Push;
 
 namespace Ticker.PushHub.Grpc;
@@ -46,12 +47,13 @@ internal sealed partial class TickerGrpcService(
             throw Invalid("resume: symbol to a non-negative seq");
         }
 
+        var caller = GrpcCaller.Require(context, Scopes.Subscribe, request.Symbols.Concat(request.Resume.Keys));
         await pipeline.Started.WaitAsync(context.CancellationToken);
         var queue = new SubscriberQueue();
         metrics.Connections.Add(1);
         try
         {
-            subscriptions.Subscribe(queue, request.Symbols.Distinct(StringComparer.Ordinal).ToList(),
+            subscriptions.Subscribe(queue, caller, request.Symbols.Distinct(StringComparer.Ordinal).ToList(),
                 request.MaxRate > 0 ? request.MaxRate : null, request.Resume);
             await StreamAsync(queue, responseStream, limits, context.CancellationToken);
         }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
+using Ticker.PushHub.Identity;
 using Ticker.PushHub.WebRtc;
 
 namespace Ticker.PushHub.Push;
@@ -21,6 +22,11 @@ internal sealed class WebSocketEndpoint(
             return;
         }
 
+        if (await WebSocketAdmission.RefuseAsync(context) is not { } auth)
+        {
+            return;
+        }
+
         var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
         var count = _perAddress.AddOrUpdate(address, 1, (_, n) => n + 1);
         try
@@ -36,7 +42,7 @@ internal sealed class WebSocketEndpoint(
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             var batch = context.Request.Query["batch"] == "1";
             var rtc = services.GetService<WebRtcServer>();
-            await new WebSocketSession(socket, subscriptions, options.Value, metrics, clock, logger, batch, rtc).RunAsync(context.RequestAborted);
+            await new WebSocketSession(socket, subscriptions, options.Value, metrics, clock, logger, batch, rtc, auth).RunAsync(context.RequestAborted);
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using Ticker.Ingest.Pipeline;
+using Ticker.PushHub.Identity;
 using Ticker.PushHub.WebRtc;
 
 namespace Ticker.PushHub.Push;
@@ -14,18 +15,21 @@ namespace Ticker.PushHub.Push;
 /// </summary>
 internal sealed partial class WebSocketSession(
     WebSocket socket, SubscriptionManager subscriptions, HubOptions options, PushMetrics metrics, TimeProvider clock, ILogger logger, bool batch,
-    WebRtcServer? rtc = null) : IPeerSessionOwner
+    WebRtcServer? rtc = null, WebSocketAuth? auth = null) : IPeerSessionOwner
 {
     // With ?batch=1 the messages of one drain go out as one frame holding a JSON array: far fewer
     // frames (and system calls on both ends) when a client subscribes to many busy symbols.
     private const int MaxBatchBytes = 64 * 1024;
 
     private readonly SubscriberQueue _queue = new();
+    private readonly WebSocketAuth _auth = auth ?? WebSocketAuth.Open;
 
     public async Task RunAsync(CancellationToken aborted)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         metrics.Connections.Add(1);
+        _caller = _auth.Initial;
+        var identity = WatchIdentityAsync(stop.Token);
         try
         {
             var writer = WriteAsync(stop.Token);
@@ -37,7 +41,7 @@ internal sealed partial class WebSocketSession(
             }
 
             await stop.CancelAsync();
-            await Task.WhenAll(reader, writer).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll(reader, writer, identity).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         finally
         {
@@ -119,7 +123,13 @@ internal sealed partial class WebSocketSession(
             return true;
         }
 
-        Handle(ClientCommand.Parse(buffer.AsMemory(0, length), options.MaxSymbolsPerConnection));
+        var command = ClientCommand.Parse(buffer.AsMemory(0, length), options.MaxSymbolsPerConnection);
+        if (!await AdmitAsync(command, cancellationToken))
+        {
+            return false;
+        }
+
+        Handle(command);
         return true;
     }
 
@@ -128,6 +138,11 @@ internal sealed partial class WebSocketSession(
         switch (command)
         {
             case ClientCommand.Subscribe subscribe:
+                if (!Entitled(subscribe, Caller!))
+                {
+                    return;
+                }
+
                 var named = subscribe.Symbols.Count(s => s != "*");
                 if (_queue.NamedSymbols + named > options.MaxSymbolsPerConnection)
                 {
@@ -136,7 +151,7 @@ internal sealed partial class WebSocketSession(
                 }
 
                 Reply(QuoteJson.Acknowledge("subscribed", subscribe.Symbols, command.Id));
-                subscriptions.Subscribe(_queue, subscribe.Symbols, subscribe.MaxRate, subscribe.Resume);
+                subscriptions.Subscribe(_queue, Caller!, subscribe.Symbols, subscribe.MaxRate, subscribe.Resume);
                 break;
             case ClientCommand.Unsubscribe unsubscribe:
                 subscriptions.Unsubscribe(_queue, unsubscribe.Symbols);

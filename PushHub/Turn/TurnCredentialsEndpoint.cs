@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using Ticker.PushHub.Identity;
 using Ticker.TurnRelay;
 
 namespace Ticker.PushHub.Turn;
@@ -12,6 +13,9 @@ namespace Ticker.PushHub.Turn;
 internal static class TurnCredentialsEndpoint
 {
     private static readonly TimeSpan Ttl = TimeSpan.FromHours(12);
+
+    /// <summary>With Auth:Mode=none anyone may ask, so what they get is short-lived.</summary>
+    private static readonly TimeSpan OpenTtl = TimeSpan.FromMinutes(10);
 
     public static IHostApplicationBuilder AddBundledTurnRelay(this IHostApplicationBuilder builder)
     {
@@ -34,7 +38,10 @@ internal static class TurnCredentialsEndpoint
                     detail: "this hub does not run the bundled relay (Turn:Enabled is false)");
             }
 
-            var (username, credential) = TurnRestCredentials.Create(turn.StaticAuthSecret!, "ticker", Ttl, clock.GetUtcNow());
+            var caller = CallerIdentity.Of(context)!; // admitted by RequireEntitlement
+            var now = clock.GetUtcNow();
+            var ttl = TurnLifetime(caller, now);
+            var (username, credential) = TurnRestCredentials.Create(turn.StaticAuthSecret!, TurnUser(caller), ttl, now);
             var host = PublicHost(turn, context);
             string[] urls =
             [
@@ -42,10 +49,18 @@ internal static class TurnCredentialsEndpoint
                 $"turn:{host}:{turn.Port}?transport=udp",
                 $"turn:{host}:{turn.Port}?transport=tcp",
             ];
-            return Results.Ok(new { urls, username, credential, ttl = (int)Ttl.TotalSeconds });
-        });
+            return Results.Ok(new { urls, username, credential, ttl = (int)ttl.TotalSeconds });
+        }).RequireEntitlement(Scopes.Turn);
         return app;
     }
+
+    /// <summary>The REST username's user part (<c>expiry:user</c>), so the relay's logs name who relayed.</summary>
+    private static string TurnUser(Entitlements caller) => caller == Entitlements.Anonymous ? "ticker" : caller.Subject;
+
+    /// <summary>Never beyond the token's own expiry; short when the hub is open.</summary>
+    private static TimeSpan TurnLifetime(Entitlements caller, DateTimeOffset now) => caller.Expires is { } expires
+        ? TimeSpan.FromSeconds(Math.Max(1, Math.Floor(Math.Min(Ttl.TotalSeconds, (expires - now).TotalSeconds))))
+        : caller == Entitlements.Anonymous ? OpenTtl : Ttl;
 
     /// <summary>The relay's address as browsers should use it: the external IP behind 1:1 NAT, else the host they reached.</summary>
     private static string PublicHost(TurnRelayOptions turn, HttpContext context)

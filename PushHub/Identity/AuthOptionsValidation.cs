@@ -19,6 +19,12 @@ internal sealed class AuthOptionsValidation : IValidateOptions<AuthOptions>
             errors.Add("Auth:ExpiryWarning must not be negative.");
         }
 
+        // A short secret is refused in either mode: `make token` would mint with it.
+        if (!string.IsNullOrEmpty(options.Jwt.Secret) && Encoding.UTF8.GetByteCount(options.Jwt.Secret) < JwtSettings.MinSecretBytes)
+        {
+            errors.Add($"Auth:Jwt:Secret must be at least {JwtSettings.MinSecretBytes} bytes.");
+        }
+
         if (options.Mode == AuthMode.Jwt)
         {
             ValidateJwt(options.Jwt, errors);
@@ -33,11 +39,6 @@ internal sealed class AuthOptionsValidation : IValidateOptions<AuthOptions>
         if (sources != 1)
         {
             errors.Add("Auth:Mode=jwt needs exactly one of Auth:Jwt:Secret, Auth:Jwt:PublicKeysFile or Auth:Jwt:JwksUrl.");
-        }
-
-        if (!string.IsNullOrEmpty(jwt.Secret) && Encoding.UTF8.GetByteCount(jwt.Secret) < JwtSettings.MinSecretBytes)
-        {
-            errors.Add($"Auth:Jwt:Secret must be at least {JwtSettings.MinSecretBytes} bytes.");
         }
 
         if (string.IsNullOrWhiteSpace(jwt.Issuer))

@@ -39,6 +39,12 @@ internal sealed partial class WebSocketSession(
                 // The reader asked for a close (or saw the client go): let the writer send it.
                 await writer.WaitAsync(TimeSpan.FromSeconds(5), clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
+            else if (socket.State == WebSocketState.CloseSent)
+            {
+                // The hub closed (auth deadline, token expiry): let the reader take the client's reply, so
+                // the close handshake completes instead of ending in a reset that could swallow the code.
+                await reader.WaitAsync(TimeSpan.FromSeconds(5), clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
 
             await stop.CancelAsync();
             await Task.WhenAll(reader, writer, identity).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

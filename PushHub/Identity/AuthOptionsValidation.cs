@@ -67,9 +67,10 @@ internal sealed class AuthOptionsValidation : IValidateOptions<AuthOptions>
             }
         }
 
-        if (!string.IsNullOrEmpty(jwt.JwksUrl) && !(Uri.TryCreate(jwt.JwksUrl, UriKind.Absolute, out var url) && url.Scheme is "https" or "http"))
+        if (!string.IsNullOrEmpty(jwt.JwksUrl)
+            && !(Uri.TryCreate(jwt.JwksUrl, UriKind.Absolute, out var url) && (url.Scheme == "https" || (url.Scheme == "http" && url.IsLoopback))))
         {
-            errors.Add("Auth:Jwt:JwksUrl must be an absolute https:// URL.");
+            errors.Add("Auth:Jwt:JwksUrl must be an absolute https:// URL (http:// only on loopback).");
         }
 
         if (jwt.ClockSkew < TimeSpan.Zero || jwt.ClockSkew > TimeSpan.FromMinutes(5))

@@ -8,6 +8,7 @@ return args switch
     ["ingest-drain", ..] => await IngestDrainBenchmark.RunAsync(),
     ["ingest-live", .. var rest] => await IngestLiveBenchmark.RunAsync(rest),
     ["fanout", .. var rest] => await FanOutBenchmark.RunAsync(rest),
+    ["auth-storm", .. var rest] => await AuthStormBenchmark.RunAsync(rest),
     ["idle", .. var rest] => await IdleConnectionsBenchmark.RunAsync(rest),
     ["signalr-server", .. var rest] => await SignalRPeer.RunAsync(rest),
     ["webrtc-loss", .. var rest] => await WebRtcBenchmark.RunLossAsync(rest),
@@ -17,6 +18,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Ticker.Benchmarks store-append | store-queries | ingest-drain | ingest-live [ticks/s] [symbols] [seconds] | fanout ticker|signalr [ticks/s] [clients] [seconds] | idle [connections] | webrtc-loss [seconds] [loss%...] | webrtc-sessions [sessions]");
+    Console.Error.WriteLine("usage: Ticker.Benchmarks store-append | store-queries | ingest-drain | ingest-live [ticks/s] [symbols] [seconds] | fanout ticker|ticker-jwt|signalr [ticks/s] [clients] [seconds] | idle [connections] | auth-storm [connections] | webrtc-loss [seconds] [loss%...] | webrtc-sessions [sessions]");
     return 2;
 }

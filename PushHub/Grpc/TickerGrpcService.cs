@@ -55,7 +55,16 @@ internal sealed partial class TickerGrpcService(
         {
             subscriptions.Subscribe(queue, caller, request.Symbols.Distinct(StringComparer.Ordinal).ToList(),
                 request.MaxRate > 0 ? request.MaxRate : null, request.Resume);
-            await StreamAsync(queue, responseStream, limits, context.CancellationToken);
+            using var expiry = GrpcCaller.UntilExpiry(caller, clock, context.CancellationToken);
+            try
+            {
+                await StreamAsync(queue, responseStream, limits, expiry.Token);
+            }
+            catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+            {
+            }
+
+            GrpcCaller.ThrowIfExpired(caller, clock);
         }
         finally
         {

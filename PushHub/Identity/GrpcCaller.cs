@@ -24,4 +24,25 @@ internal static class GrpcCaller
 
         return caller;
     }
+
+    /// <summary>A stream's cancellation that also fires at the token's <c>exp</c>: a gRPC stream has no refresh, so it ends there.</summary>
+    public static CancellationTokenSource UntilExpiry(Entitlements caller, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Beyond CancelAfter's range (about 24 days) the token outlives any stream worth ending.
+        if (caller.Expires is { } expires && expires - clock.GetUtcNow() is var left && left.TotalMilliseconds < int.MaxValue)
+        {
+            source.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1));
+        }
+
+        return source;
+    }
+
+    public static void ThrowIfExpired(Entitlements caller, TimeProvider clock)
+    {
+        if (caller.Expires <= clock.GetUtcNow())
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "token expired"));
+        }
+    }
 }

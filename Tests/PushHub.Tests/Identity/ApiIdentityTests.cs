@@ -171,6 +171,23 @@ public sealed class ApiIdentityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Grpc_Subscribe_TokenExpires_StreamEndsUnauthenticated()
+    {
+        await InsertAsync("EXP", 1m);
+        using var call = Grpc().Subscribe(new SubscribeRequest { Symbols = { "EXP" } }, Bearer(TestTokens.Mint("ivy", ["EXP"], ttl: TimeSpan.FromSeconds(2))));
+        Assert.True(await call.ResponseStream.MoveNext());
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await call.ResponseStream.MoveNext())
+            {
+            }
+        });
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Equal("token expired", error.Status.Detail);
+    }
+
+    [Fact]
     public async Task Grpc_Publish_NeedsPublishScope()
     {
         using var refused = Grpc().Publish(Bearer(TestTokens.Mint("alice", ["*"])));

@@ -18,7 +18,7 @@ TEST_PACKAGES := coturn chromium iproute2 iptables haproxy
 PUBLISH_DIR ?= dist
 RID ?= linux-x64
 
-.PHONY: help deps deps-run install-packages build run test bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import publish publish-test clean
+.PHONY: help deps deps-run install-packages build run test bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import token publish publish-test clean
 
 help:
 	@echo "make run      run the whole service (local PostgreSQL, schema, simulated feed, hub, relay)"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench-turn   TURN relay vs coturn CPU per datagram + hot-path allocations"
 	@echo "make bench-webrtc   500 data-channel sessions; freshest-price age, WebSocket vs WebRTC under loss (root)"
 	@echo "make import FILE=ticks.csv [ARGS=--bad-rows=skip]   import a CSV file of ticks"
+	@echo "make token SUB=alice SYMBOLS=AAPL,MSFT SCOPES=subscribe,history TTL=1h   a development token (Auth:Jwt:Secret)"
 	@echo "make db-start | db-stop | db-reset | db-psql   the project-local PostgreSQL (stop and reset leave no replication slot)"
 	@echo "make publish  self-contained hub and relay under $(PUBLISH_DIR)/ for a server (docs/operations.md)"
 
@@ -126,6 +127,15 @@ publish:
 # The published folder starts and serves with no .NET installed (Tests/published-smoke.sh).
 publish-test: publish
 	Tests/published-smoke.sh $(PUBLISH_DIR)/ticker-hub
+
+# A development token signed with Auth:Jwt:Secret (environment Auth__Jwt__Secret, or appsettings.json).
+SUB ?= dev
+SYMBOLS ?= *
+SCOPES ?= subscribe,history,turn
+TTL ?= 1h
+token:
+	@$(DOTNET) build PushHub/PushHub.csproj -c $(CONFIG) -nologo -v q -clp:ErrorsOnly >/dev/null
+	@$(DOTNET) PushHub/bin/$(CONFIG)/net10.0/Ticker.PushHub.dll token --sub "$(SUB)" --symbols "$(SYMBOLS)" --scopes "$(SCOPES)" --ttl "$(TTL)" $(ARGS)
 
 clean:
 	$(DOTNET) clean Ticker.sln -nologo -v q

@@ -3,6 +3,7 @@ using Ticker.Ingest;
 using Ticker.PushHub;
 using Ticker.PushHub.Grpc;
 using Ticker.PushHub.History;
+using Ticker.PushHub.Identity;
 using Ticker.PushHub.Metrics;
 using Ticker.PushHub.Operations;
 using Ticker.PushHub.Push;
@@ -14,10 +15,16 @@ if (args is [CommandLine.Import, ..])
     return await CommandLine.RunImportAsync(args[1..]);
 }
 
+if (args is [TokenCommand.Name, ..])
+{
+    return await TokenCommand.RunAsync(args[1..]);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTickerDatabase();
 builder.AddTickerFeeds();
 builder.AddTickerPipeline();
+builder.AddTickerIdentity();
 builder.AddPushHub();
 builder.AddTickerGrpc();
 builder.AddTickerTelemetry();
@@ -32,6 +39,7 @@ app.UseTickerProxies();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseTickerIdentity();
 app.MapTickerOperations();
 app.MapTickerTelemetry();
 app.MapHistoryApi();

@@ -17,6 +17,7 @@ internal static class StartupBanner
                 : $"Ticker is running: dashboard {address}/   WebSocket {address.Replace("http", "ws", StringComparison.Ordinal)}/ws   API {address}/api/quotes");
         }
 
+        Identity.IdentityBanner.Print(app, addresses);
         if (app.Services.GetService<WebRtc.WebRtcServer>() is { Candidates: [var first, ..] } rtc)
         {
             Console.WriteLine($"Ticker WebRTC data channels: UDP port {first.Port} ({rtc.Candidates.Count} host candidate(s); signaling on /ws)");

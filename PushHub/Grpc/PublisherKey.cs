@@ -13,6 +13,7 @@ namespace Ticker.PushHub.Grpc;
 internal sealed class PublisherKey
 {
     private readonly string[] _patterns;
+    private readonly Func<string, bool>? _allows;
 
     private PublisherKey(string secret, string[] patterns)
     {
@@ -21,6 +22,18 @@ internal sealed class PublisherKey
         // Names the publisher in publish_keys without storing its secret.
         Id = Convert.ToHexStringLower(Secret.AsSpan(0, 8));
     }
+
+    private PublisherKey(Identity.Entitlements token)
+    {
+        Secret = [];
+        _patterns = [.. token.Symbols];
+        _allows = token.Covers;
+        // A token's publisher is its subject: its idempotency keys are its own, whichever token it holds.
+        Id = "sub:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token.Subject)).AsSpan(0, 8));
+    }
+
+    /// <summary>A caller with a token carrying the <c>publish</c> scope: it may publish the symbols the token covers.</summary>
+    public static PublisherKey ForToken(Identity.Entitlements token) => new(token);
 
     public byte[] Secret { get; }
 
@@ -44,7 +57,7 @@ internal sealed class PublisherKey
     }
 
     public bool Allows(string symbol) =>
-        _patterns.Length == 0 || _patterns.Any(p => p.EndsWith('*') ? symbol.StartsWith(p[..^1], StringComparison.Ordinal) : symbol == p);
+        _allows?.Invoke(symbol) ?? _patterns.Length == 0 || _patterns.Any(p => p.EndsWith('*') ? symbol.StartsWith(p[..^1], StringComparison.Ordinal) : symbol == p);
 
     private static bool IsPattern(string pattern) =>
         pattern == "*" || Symbols.IsValid(pattern.EndsWith('*') ? pattern[..^1] : pattern);

@@ -3,6 +3,7 @@ using Ticker.Database.Ticks;
 using Ticker.Ingest.Pipeline;
 using Ticker.PushHub.Grpc.V1;
 using Ticker.PushHub.History;
+using Ticker.PushHub.Identity;
 
 namespace Ticker.PushHub.Grpc;
 
@@ -11,6 +12,7 @@ internal sealed partial class TickerGrpcService
     public override async Task<GetTicksResponse> GetTicks(GetTicksRequest request, ServerCallContext context)
     {
         CheckSymbol(request.Symbol);
+        GrpcCaller.Require(context, Scopes.History, [request.Symbol]);
         var limit = request.Limit == 0 ? TickQuery.DefaultLimit : request.Limit;
         if (limit is < 1 or > TickQuery.MaxLimit)
         {
@@ -35,6 +37,7 @@ internal sealed partial class TickerGrpcService
     public override async Task<GetBarsResponse> GetBars(GetBarsRequest request, ServerCallContext context)
     {
         CheckSymbol(request.Symbol);
+        GrpcCaller.Require(context, Scopes.History, [request.Symbol]);
         var text = request.Interval.Length == 0 ? "1m" : request.Interval;
         if (!BarInterval.TryParse(text, out var interval))
         {
@@ -60,9 +63,10 @@ internal sealed partial class TickerGrpcService
             CheckSymbol(symbol);
         }
 
+        var caller = GrpcCaller.Require(context, Scopes.Subscribe, request.Symbols);
         await pipeline.Started.WaitAsync(context.CancellationToken);
         var quotes = request.Symbols.Count == 0
-            ? pipeline.Book.All.OrderBy(q => q.Symbol, StringComparer.Ordinal)
+            ? pipeline.Book.All.Where(q => caller.Covers(q.Symbol)).OrderBy(q => q.Symbol, StringComparer.Ordinal)
             : request.Symbols.Distinct(StringComparer.Ordinal).Select(s => pipeline.Book.TryGet(s, out var q) ? q : null).OfType<Quote>();
         var response = new GetQuotesResponse();
         response.Quotes.AddRange(quotes.Select(q => GrpcMapping.Quote(q, QuoteFields.All, QuoteMessage.Types.Kind.Snapshot, 1)));

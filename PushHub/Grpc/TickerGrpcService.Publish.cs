@@ -4,6 +4,7 @@ using System.Text;
 using Grpc.Core;
 using Ticker.Database.Ticks;
 using Ticker.PushHub.Grpc.V1;
+using Ticker.PushHub.Identity;
 using Tick = Ticker.Database.Ticks.Tick;
 
 namespace Ticker.PushHub.Grpc;
@@ -205,11 +206,23 @@ internal sealed partial class TickerGrpcService
         && price > 0 && price < 1_000_000_000_000m && price.Scale <= 8;
 
     /// <summary>
-    /// The <c>x-publisher-key</c> header must match a configured key (compared in constant time);
-    /// returns that key, with the symbols it may publish.
+    /// A token with the <c>publish</c> scope, or the <c>x-publisher-key</c> header matching a configured
+    /// key (compared in constant time); returns the publisher, with the symbols it may publish.
     /// </summary>
     private PublisherKey Authorize(ServerCallContext context)
     {
+        // A token with the publish scope is the other way in (in Auth:Mode=none the anonymous caller has no such scope).
+        var caller = CallerIdentity.Of(context.GetHttpContext());
+        if (caller is not null && caller.Has(Scopes.Publish))
+        {
+            return PublisherKey.ForToken(caller);
+        }
+
+        if (caller is null && context.RequestHeaders.GetValue("x-publisher-key") is null)
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "a bearer token with the publish scope (or an x-publisher-key) is required"));
+        }
+
         var keys = options.Value.PublisherKeys;
         if (keys.Length == 0)
         {

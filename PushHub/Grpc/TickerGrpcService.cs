@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Ticker.Database.Ticks;
 using Ticker.Ingest.Pipeline;
 using Ticker.PushHub.Grpc.V1;
+using Ticker.PushHub.Identity;
 using Ticker.PushHub.Push;
 
 namespace Ticker.PushHub.Grpc;
@@ -47,6 +48,7 @@ internal sealed partial class TickerGrpcService(
             throw Invalid("resume: symbol to a non-negative seq");
         }
 
+        var caller = GrpcCaller.Require(context, Scopes.Subscribe, request.Symbols.Concat(request.Resume.Keys));
         using var slot = streams.Enter(context.GetHttpContext().Connection.RemoteIpAddress, limits.MaxConnectionsPerAddress)
             ?? throw new RpcException(new Status(StatusCode.ResourceExhausted,
                 $"at most {limits.MaxConnectionsPerAddress} Subscribe streams per client address (Hub:MaxConnectionsPerAddress)"));
@@ -55,9 +57,18 @@ internal sealed partial class TickerGrpcService(
         metrics.Connections.Add(1);
         try
         {
-            subscriptions.Subscribe(queue, request.Symbols.Distinct(StringComparer.Ordinal).ToList(),
+            subscriptions.Subscribe(queue, caller, request.Symbols.Distinct(StringComparer.Ordinal).ToList(),
                 request.MaxRate > 0 ? request.MaxRate : null, request.Resume);
-            await StreamAsync(queue, responseStream, limits, context.CancellationToken);
+            using var expiry = GrpcCaller.UntilExpiry(caller, clock, context.CancellationToken);
+            try
+            {
+                await StreamAsync(queue, responseStream, limits, expiry.Token);
+            }
+            catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+            {
+            }
+
+            GrpcCaller.ThrowIfExpired(caller, clock);
         }
         finally
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ticker.Database.Ticks;
+using Ticker.PushHub.Identity;
 
 namespace Ticker.PushHub.History;
 
@@ -14,9 +15,9 @@ internal static class HistoryEndpoints
     public static IEndpointRouteBuilder MapHistoryApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/ticks", GetTicksAsync);
-        api.MapGet("/bars", GetBarsAsync);
-        api.MapGet("/quotes", GetQuotesAsync);
+        api.MapGet("/ticks", GetTicksAsync).RequireEntitlement(Scopes.History);
+        api.MapGet("/bars", GetBarsAsync).RequireEntitlement(Scopes.History);
+        api.MapGet("/quotes", GetQuotesAsync).RequireEntitlement(Scopes.Subscribe);
         return app;
     }
 
@@ -67,7 +68,7 @@ internal static class HistoryEndpoints
 
     /// <summary><c>GET /api/quotes[?symbols=AAPL,MSFT]</c>: the latest tick of each symbol.</summary>
     private static async Task<Results<Ok<List<TickDto>>, ValidationProblem>> GetQuotesAsync(TickStore store, string? symbols,
-        CancellationToken cancellationToken)
+        HttpContext context, CancellationToken cancellationToken)
     {
         var list = symbols?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var bad = list?.Select(s => Symbols.Explain(s) is { } why ? $"{s}: {why}" : null).FirstOrDefault(e => e is not null);
@@ -77,7 +78,8 @@ internal static class HistoryEndpoints
         }
 
         var latest = await store.ReadLatestAsync(list, cancellationToken);
-        return TypedResults.Ok(latest.Select(TickDto.From).ToList());
+        var caller = CallerIdentity.Of(context)!; // admitted by RequireEntitlement
+        return TypedResults.Ok(latest.Where(t => caller.Covers(t.Symbol)).Select(TickDto.From).ToList());
     }
 
     private static void Check(Dictionary<string, string[]> problems, string parameter, string? problem)

@@ -16,6 +16,9 @@ internal abstract record ClientCommand(JsonElement? Id)
 
     public sealed record RtcOffer(JsonElement? Id, string Sdp) : ClientCommand(Id);
 
+    /// <summary><c>auth</c> (the first message in jwt mode) or <c>refresh</c> (a new token before the old one expires).</summary>
+    public sealed record Authenticate(JsonElement? Id, string Token, bool Refresh) : ClientCommand(Id);
+
     public sealed record Invalid(JsonElement? Id, string Code, string Message) : ClientCommand(Id);
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 8 };
@@ -60,6 +63,9 @@ internal abstract record ClientCommand(JsonElement? Id)
                 "rtc-offer" => root.TryGetProperty("sdp", out var sdp) && sdp.ValueKind == JsonValueKind.String
                     ? new RtcOffer(id, sdp.GetString()!)
                     : new Invalid(id, "invalid-argument", "rtc-offer needs \"sdp\" as a string"),
+                "auth" or "refresh" => root.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.String
+                    ? new Authenticate(id, token.GetString()!, op.ValueEquals("refresh"))
+                    : new Invalid(id, "invalid-argument", $"{op.GetString()} needs \"token\" as a string"),
                 var other => new Invalid(id, "unknown-op", $"unknown op \"{Shorten(other)}\"; expected subscribe, unsubscribe, ping or rtc-offer"),
             };
         }

@@ -24,6 +24,7 @@ internal sealed partial class SubscriberQueue(long maxQueuedBytes = long.MaxValu
     private readonly Dictionary<string, List<Outgoing.Delta>> _pending = new(StringComparer.Ordinal);
     private readonly Queue<Outgoing> _control = new();
     private TimeSpan? _wildcardInterval;
+    private Func<string, bool> _admits = static _ => true;
     private TaskCompletionSource _signal = NewSignal();
 
     /// <summary>How many symbols are subscribed by name (the wildcard adds the others as they come).</summary>
@@ -65,7 +66,7 @@ internal sealed partial class SubscriberQueue(long maxQueuedBytes = long.MaxValu
         {
             if (!_symbols.TryGetValue(update.Symbol, out var subscription))
             {
-                if (_wildcardInterval is not { } interval)
+                if (_wildcardInterval is not { } interval || !_admits(update.Symbol))
                 {
                     return;
                 }
@@ -133,7 +134,7 @@ internal sealed partial class SubscriberQueue(long maxQueuedBytes = long.MaxValu
         {
             if (!_symbols.TryGetValue(symbol, out var subscription))
             {
-                if (_wildcardInterval is not { } interval)
+                if (_wildcardInterval is not { } interval || !_admits(symbol))
                 {
                     return;
                 }
@@ -177,6 +178,26 @@ internal sealed partial class SubscriberQueue(long maxQueuedBytes = long.MaxValu
                     _pending.Remove(symbol);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// What "*" may bring in from now on (the connection's entitlements); symbols held that it no
+    /// longer admits are dropped. Returns those that had been subscribed by name.
+    /// </summary>
+    public IReadOnlyList<string> Restrict(Func<string, bool> admits)
+    {
+        lock (_lock)
+        {
+            _admits = admits;
+            var refused = _symbols.Where(s => !admits(s.Key)).ToList();
+            foreach (var (symbol, _) in refused)
+            {
+                _symbols.Remove(symbol);
+                _pending.Remove(symbol);
+            }
+
+            return refused.Where(s => s.Value.Named).Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
         }
     }
 

@@ -1,4 +1,5 @@
 using Ticker.Ingest.Pipeline;
+using Ticker.PushHub.Identity;
 
 namespace Ticker.PushHub.Push;
 
@@ -9,8 +10,19 @@ namespace Ticker.PushHub.Push;
 /// </summary>
 internal sealed class SubscriptionManager(FanOut fanOut, TickPipeline pipeline)
 {
-    public void Subscribe(SubscriberQueue queue, IReadOnlyList<string> symbols, double? maxRate, IReadOnlyDictionary<string, long> resume)
+    /// <summary>
+    /// The one admission check of every live path (WebSocket, gRPC, and the data channel, which carries
+    /// only what its WebSocket's queue holds): callers refuse first, with their transport's error, and
+    /// this throws if one did not. "*" brings in only the symbols <paramref name="caller"/> covers.
+    /// </summary>
+    public void Subscribe(SubscriberQueue queue, Entitlements caller, IReadOnlyList<string> symbols, double? maxRate, IReadOnlyDictionary<string, long> resume)
     {
+        if (caller.FirstRefused(symbols) is { } refused)
+        {
+            throw new InvalidOperationException($"{refused} is not entitled; the transport must refuse it before subscribing");
+        }
+
+        queue.Restrict(caller.Covers);
         var interval = maxRate is { } rate ? TimeSpan.FromSeconds(1 / rate) : TimeSpan.Zero;
         var named = symbols.Where(s => s != "*").ToList();
         var all = symbols.Contains("*");
@@ -22,7 +34,7 @@ internal sealed class SubscriptionManager(FanOut fanOut, TickPipeline pipeline)
             fanOut.AddWildcard(queue);
         }
 
-        var targets = all ? named.Union(pipeline.Book.All.Select(q => q.Symbol).Order(StringComparer.Ordinal)) : named;
+        var targets = all ? named.Union(pipeline.Book.All.Select(q => q.Symbol).Where(caller.Covers).Order(StringComparer.Ordinal)) : named;
         foreach (var symbol in targets)
         {
             SetBaseline(queue, symbol, resume.TryGetValue(symbol, out var seq) ? seq : null);
@@ -33,6 +45,14 @@ internal sealed class SubscriptionManager(FanOut fanOut, TickPipeline pipeline)
     {
         fanOut.Remove(queue, symbols);
         queue.Unsubscribe(symbols);
+    }
+
+    /// <summary>A refreshed token: drops what it no longer covers; returns the symbols that had been subscribed by name.</summary>
+    public IReadOnlyList<string> Restrict(SubscriberQueue queue, Entitlements caller)
+    {
+        var dropped = queue.Restrict(caller.Covers);
+        fanOut.Remove(queue, dropped);
+        return dropped;
     }
 
     public void Forget(SubscriberQueue queue) => fanOut.RemoveEverywhere(queue);

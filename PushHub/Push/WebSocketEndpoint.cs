@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Ticker.PushHub.Operations;
+using Ticker.PushHub.Identity;
 using Ticker.PushHub.WebRtc;
 
 namespace Ticker.PushHub.Push;
@@ -32,6 +33,11 @@ internal sealed class WebSocketEndpoint(
             return;
         }
 
+        if (await WebSocketAdmission.RefuseAsync(context) is not { } auth)
+        {
+            return;
+        }
+
         var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
         var count = _perAddress.AddOrUpdate(address, 1, (_, n) => n + 1);
         try
@@ -47,7 +53,7 @@ internal sealed class WebSocketEndpoint(
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             var batch = context.Request.Query["batch"] == "1";
             var rtc = services.GetService<WebRtcServer>();
-            var session = new WebSocketSession(socket, subscriptions, options.Value, metrics, clock, logger, batch, rtc, address);
+            var session = new WebSocketSession(socket, subscriptions, options.Value, metrics, clock, logger, batch, rtc, address, auth);
             using var lease = drain.Track();
             using var onDrain = drain.Draining.Register(session.Drain);
             await session.RunAsync(context.RequestAborted);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using Ticker.Ingest.Pipeline;
+using Ticker.PushHub.Identity;
 using Ticker.PushHub.WebRtc;
 
 namespace Ticker.PushHub.Push;
@@ -14,7 +15,7 @@ namespace Ticker.PushHub.Push;
 /// </summary>
 internal sealed partial class WebSocketSession(
     WebSocket socket, SubscriptionManager subscriptions, HubOptions options, PushMetrics metrics, TimeProvider clock, ILogger logger, bool batch,
-    WebRtcServer? rtc = null, System.Net.IPAddress? remoteAddress = null) : IPeerSessionOwner
+    WebRtcServer? rtc = null, System.Net.IPAddress? remoteAddress = null, WebSocketAuth? auth = null) : IPeerSessionOwner
 {
     // With ?batch=1 the messages of one drain go out as one frame holding a JSON array: far fewer
     // frames (and system calls on both ends) when a client subscribes to many busy symbols.
@@ -24,11 +25,14 @@ internal sealed partial class WebSocketSession(
 
     // When the writer began its current drain: every send of it must be done by StallTimeout after.
     private DateTimeOffset _batchStarted;
+    private readonly WebSocketAuth _auth = auth ?? WebSocketAuth.Open;
 
     public async Task RunAsync(CancellationToken aborted)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         metrics.Connections.Add(1);
+        _caller = _auth.Initial;
+        var identity = WatchIdentityAsync(stop.Token);
         try
         {
             var writer = WriteAsync(stop.Token);
@@ -47,7 +51,7 @@ internal sealed partial class WebSocketSession(
             }
 
             await stop.CancelAsync();
-            await Task.WhenAll(reader, writer).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll(reader, writer, identity).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         finally
         {
@@ -129,7 +133,13 @@ internal sealed partial class WebSocketSession(
             return true;
         }
 
-        Handle(ClientCommand.Parse(buffer.AsMemory(0, length), options.MaxSymbolsPerConnection));
+        var command = ClientCommand.Parse(buffer.AsMemory(0, length), options.MaxSymbolsPerConnection);
+        if (!await AdmitAsync(command, cancellationToken))
+        {
+            return false;
+        }
+
+        Handle(command);
         return true;
     }
 
@@ -138,6 +148,11 @@ internal sealed partial class WebSocketSession(
         switch (command)
         {
             case ClientCommand.Subscribe subscribe:
+                if (!Entitled(subscribe, Caller!))
+                {
+                    return;
+                }
+
                 // Re-rating a symbol already held adds nothing to the count.
                 if (_queue.NamedSymbols + _queue.CountNotNamed(subscribe.Symbols) > options.MaxSymbolsPerConnection)
                 {
@@ -146,7 +161,7 @@ internal sealed partial class WebSocketSession(
                 }
 
                 Reply(QuoteJson.Acknowledge("subscribed", subscribe.Symbols, command.Id));
-                subscriptions.Subscribe(_queue, subscribe.Symbols, subscribe.MaxRate, subscribe.Resume);
+                subscriptions.Subscribe(_queue, Caller!, subscribe.Symbols, subscribe.MaxRate, subscribe.Resume);
                 break;
             case ClientCommand.Unsubscribe unsubscribe:
                 subscriptions.Unsubscribe(_queue, unsubscribe.Symbols);

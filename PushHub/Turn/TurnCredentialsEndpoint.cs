@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using Ticker.PushHub.Identity;
 using Ticker.TurnRelay;
 
 namespace Ticker.PushHub.Turn;
@@ -18,6 +19,9 @@ internal static class TurnCredentialsEndpoint
     /// data channel of quotes needs a few KiB/s, a video call through the hub's relay would need far more.
     /// </summary>
     private const long BundledMaxBps = 256 * 1024;
+
+    /// <summary>With Auth:Mode=none anyone may ask, so what they get is short-lived.</summary>
+    private static readonly TimeSpan OpenTtl = TimeSpan.FromMinutes(10);
 
     public static IHostApplicationBuilder AddBundledTurnRelay(this IHostApplicationBuilder builder)
     {
@@ -52,7 +56,10 @@ internal static class TurnCredentialsEndpoint
                     detail: "this hub does not run the bundled relay (Turn:Enabled is false)");
             }
 
-            var (username, credential) = TurnRestCredentials.Create(turn.StaticAuthSecret!, CallerName(context), Ttl, clock.GetUtcNow());
+            var caller = CallerIdentity.Of(context)!; // admitted by RequireEntitlement
+            var now = clock.GetUtcNow();
+            var ttl = TurnLifetime(caller, now);
+            var (username, credential) = TurnRestCredentials.Create(turn.StaticAuthSecret!, TurnUser(caller, context), ttl, now);
             var host = PublicHost(turn, context);
             string[] urls =
             [
@@ -60,15 +67,26 @@ internal static class TurnCredentialsEndpoint
                 $"turn:{host}:{turn.Port}?transport=udp",
                 $"turn:{host}:{turn.Port}?transport=tcp",
             ];
-            return Results.Ok(new { urls, username, credential, ttl = (int)Ttl.TotalSeconds });
-        });
+            return Results.Ok(new { urls, username, credential, ttl = (int)ttl.TotalSeconds });
+        }).RequireEntitlement(Scopes.Turn);
         return app;
     }
 
     /// <summary>
+    /// The REST username's user part (<c>expiry:user</c>): the relay's logs name who relayed, and its per-user
+    /// quota (Turn:UserQuota) counts by it — a token's subject, else (open hub) the caller's address.
+    /// </summary>
+    private static string TurnUser(Entitlements caller, HttpContext context) => caller == Entitlements.Anonymous ? CallerName(context) : caller.Subject;
+
+    /// <summary>Never beyond the token's own expiry; short when the hub is open.</summary>
+    private static TimeSpan TurnLifetime(Entitlements caller, DateTimeOffset now) => caller.Expires is { } expires
+        ? TimeSpan.FromSeconds(Math.Max(1, Math.Floor(Math.Min(Ttl.TotalSeconds, (expires - now).TotalSeconds))))
+        : caller == Entitlements.Anonymous ? OpenTtl : Ttl;
+
+    /// <summary>
     /// Who the credentials are for: the user part of coturn's "expiry:user" username, which the
-    /// relay's per-user quota (Turn:UserQuota) counts by. For now the caller's address (colons of
-    /// IPv6 written as dashes, so the name has one colon); once callers authenticate, their identity.
+    /// relay's per-user quota (Turn:UserQuota) counts by. The caller's address (colons of IPv6
+    /// written as dashes, so the name has one colon), for callers with no token.
     /// </summary>
     internal static string CallerName(HttpContext context) =>
         (context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : context.Connection.RemoteIpAddress)

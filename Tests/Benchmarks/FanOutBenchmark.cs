@@ -11,7 +11,8 @@ namespace Ticker.Benchmarks;
 /// Fan-out: a feed over 100 symbols, N WebSocket clients each subscribed to all 100, in this
 /// process; the hub in its own process. Reports updates delivered per second, how many were merged,
 /// and tick time → client receipt latency. <c>signalr</c> runs the same load against a plain
-/// SignalR hub that broadcasts the same updates.
+/// SignalR hub that broadcasts the same updates; <c>ticker-jwt</c> the hub in Auth:Mode=jwt, each
+/// client authenticating first (the push path must not pay for identity).
 /// </summary>
 internal static class FanOutBenchmark
 {
@@ -30,9 +31,10 @@ internal static class FanOutBenchmark
             await BenchHub.WaitHealthyAsync(port);
             var recorder = new LatencyRecorder(sampleEvery: 97);
             using var stop = new CancellationTokenSource();
+            var token = transport == "ticker-jwt" ? await BenchTokens.MintAsync("bench", "*") : null;
             var connected = transport == "signalr"
                 ? await ConnectSignalRAsync(port, clients, recorder, stop.Token)
-                : await ConnectWebSocketsAsync(port, clients, recorder, stop.Token);
+                : await ConnectWebSocketsAsync(port, clients, recorder, stop.Token, token);
 
             await Task.Delay(TimeSpan.FromSeconds(5)); // warm-up
             var cpuBefore = server.TotalProcessorTime;
@@ -67,6 +69,7 @@ internal static class FanOutBenchmark
                 Path.Combine(root, "PushHub/bin/Release/net10.0/Ticker.PushHub.dll"), "--urls", $"http://127.0.0.1:{port}",
                 "--Feed:Enabled=true", "--Feed:Symbols=100", $"--Feed:TicksPerSecond={rate}", "--Feed:Seed=3",
                 "--Ingest:SlotName=bench_fanout", "--Hub:MaxConnectionsPerAddress=100000", "--Logging:LogLevel:Default=Warning",
+                .. transport == "ticker-jwt" ? BenchTokens.HubArgs : [],
             ]);
         start.Environment["ConnectionStrings__Ticker"] = connectionString;
         start.RedirectStandardOutput = true;
@@ -76,14 +79,20 @@ internal static class FanOutBenchmark
         return process;
     }
 
-    private static async Task<int> ConnectWebSocketsAsync(int port, int clients, LatencyRecorder recorder, CancellationToken stop)
+    private static async Task<int> ConnectWebSocketsAsync(int port, int clients, LatencyRecorder recorder, CancellationToken stop, string? token)
     {
+        var auth = token is null ? null : Encoding.UTF8.GetBytes($$"""{"op":"auth","token":"{{token}}"}""");
         var symbols = string.Join(",", new TickGenerator(100, 3).Symbols.Select(s => $"\"{s}\""));
         var subscribe = Encoding.UTF8.GetBytes($$"""{"op":"subscribe","symbols":[{{symbols}}]}""");
         for (var i = 0; i < clients; i++)
         {
             var socket = new ClientWebSocket();
             await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws?batch=1"), CancellationToken.None);
+            if (auth is not null)
+            {
+                await socket.SendAsync(auth, WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+
             await socket.SendAsync(subscribe, WebSocketMessageType.Text, true, CancellationToken.None);
             _ = Task.Run(async () =>
             {

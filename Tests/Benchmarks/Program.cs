@@ -10,6 +10,7 @@ return args switch
     ["fanout", .. var rest] => await FanOutBenchmark.RunAsync(rest),
     ["soak", .. var rest] => await SoakBenchmark.RunAsync(rest),
     ["resubscribe", .. var rest] => await ResubscribeBenchmark.RunAsync(rest),
+    ["auth-storm", .. var rest] => await AuthStormBenchmark.RunAsync(rest),
     ["idle", .. var rest] => await IdleConnectionsBenchmark.RunAsync(rest),
     ["signalr-server", .. var rest] => await SignalRPeer.RunAsync(rest),
     ["webrtc-loss", .. var rest] => await WebRtcBenchmark.RunLossAsync(rest),
@@ -19,6 +20,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Ticker.Benchmarks store-append | store-queries | ingest-drain | ingest-live [ticks/s] [symbols] [seconds] | fanout ticker|signalr [ticks/s] [clients] [seconds] | resubscribe [queues] [symbols] | soak [minutes] [subscribers] [hostile] [ticks/s] | idle [connections] | webrtc-loss [seconds] [loss%...] | webrtc-sessions [sessions]");
+    Console.Error.WriteLine("usage: Ticker.Benchmarks store-append | store-queries | ingest-drain | ingest-live [ticks/s] [symbols] [seconds] | fanout ticker|ticker-jwt|signalr [ticks/s] [clients] [seconds] | resubscribe [queues] [symbols] | soak [minutes] [subscribers] [hostile] [ticks/s] | idle [connections] | auth-storm [connections] | webrtc-loss [seconds] [loss%...] | webrtc-sessions [sessions]");
     return 2;
 }

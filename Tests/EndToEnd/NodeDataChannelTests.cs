@@ -89,7 +89,7 @@ public sealed class NodeDataChannelTests(WebRtcHost host) : IClassFixture<WebRtc
     }
 
     /// <summary>peer.mjs as a child process, its JSON lines read as they come.</summary>
-    private sealed class NodePeer : IAsyncDisposable
+    internal sealed class NodePeer : IAsyncDisposable
     {
         private readonly Process _process;
         private readonly List<string> _seen = [];

@@ -16,6 +16,9 @@ public sealed class ConfigurationTests(TestDatabase database) : IClassFixture<Te
     [InlineData("Feed:TicksPerSecond", "-5", "Feed:TicksPerSecond must be between 1 and 1000000.")]
     [InlineData("Ingest:Source", "carrier-pigeon", "Ingest:Source must be auto, replication or notify.")]
     [InlineData("Hub:MaxMessageBytes", "1", "Hub:MaxMessageBytes must be between 256 and 1048576.")]
+    [InlineData("Auth:Mode", "jwt", "Auth:Mode=jwt needs exactly one of Auth:Jwt:Secret, Auth:Jwt:PublicKeysFile or Auth:Jwt:JwksUrl.")]
+    [InlineData("Auth:Jwt:Secret", "too-short", "Auth:Jwt:Secret must be at least 32 bytes.")]
+    [InlineData("Auth:Timeout", "00:00:00", "Auth:Timeout must be positive.")]
     public async Task Start_BadSetting_ExitsNamingIt(string key, string value, string message)
     {
         var hub = Path.Combine(AppContext.BaseDirectory, "Ticker.PushHub.dll");

@@ -1,7 +1,8 @@
 // The hub's HTTP history API (PushHub/History/HistoryEndpoints.cs).
+import { authHeaders } from "./session.js";
 
 async function getJson(url, signal) {
-  const response = await fetch(url, { headers: { accept: "application/json" }, signal });
+  const response = await fetch(url, { headers: { accept: "application/json", ...authHeaders() }, signal });
   if (!response.ok) {
     throw new Error(`${url}: HTTP ${response.status}`);
   }

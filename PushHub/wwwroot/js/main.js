@@ -6,6 +6,7 @@ import { PriceChart, RANGES } from "./price-chart.js";
 import { QuoteStream } from "./quote-stream.js";
 import { QuoteTable } from "./quote-table.js";
 import { RtcLink } from "./rtc-link.js";
+import { askForToken, authMode, currentToken, tokenFromPage } from "./session.js";
 import { DEFAULT_SIZE, Watchlist, isValidSymbol, normalizeSymbol } from "./watchlist.js";
 
 const $ = id => document.getElementById(id);
@@ -25,7 +26,7 @@ const table = new QuoteTable($("quote-rows"), $("empty"));
 const chart = new PriceChart($("chart"), $("legend"), $("chart-note"));
 // batch=1: the hub may send several updates in one frame, far fewer frames for a busy watchlist.
 const wsUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws?batch=1`;
-const stream = new QuoteStream(wsUrl, { maxRate: MAX_RATE });
+const stream = new QuoteStream(wsUrl, { maxRate: MAX_RATE, auth: currentToken });
 debug.positions = () => stream.positions;
 const link = new RtcLink(stream);
 debug.candidateType = () => link.localCandidateType();
@@ -214,8 +215,44 @@ stream.addEventListener("reset", ({ detail: { symbol } }) => {
   }
 });
 
+// ---- identity (Auth:Mode=jwt): who is signed in, which symbols the token refuses ------------
+
+debug.refused = [];
+function showRefused(symbols) {
+  for (const symbol of symbols) {
+    if (!debug.refused.includes(symbol)) debug.refused.push(symbol);
+    if (watchlist.remove(symbol)) {
+      stream.remove([symbol]);
+      showSymbols();
+    }
+  }
+  const line = $("refused");
+  line.textContent = `Not included in your access: ${debug.refused.join(", ")}`;
+  line.hidden = debug.refused.length === 0;
+}
+
+stream.addEventListener("identity", ({ detail }) => {
+  debug.identity = detail.sub;
+  $("identity-stat").hidden = false;
+  $("identity").textContent = detail.sub;
+  $("identity-stat").title = `Symbols: ${detail.symbols.join(", ")} · scopes: ${detail.scopes.join(" ")}`;
+});
+stream.addEventListener("revoked", ({ detail }) => showRefused(detail.symbols));
+stream.addEventListener("token-expiring", async ({ detail }) => {
+  stream.refresh(await askForToken(`Your session ends in ${detail.in} s: paste a new token to keep the stream.`));
+});
+stream.addEventListener("auth-closed", async ({ detail }) => {
+  await askForToken(detail.code === 4002 ? "Your session ended: sign in again." : `The hub refused the token (${detail.reason}).`);
+  stream.resumeWith();
+});
+
 stream.addEventListener("problem", ({ detail }) => {
-  if (detail.code === "invalid-symbol" || detail.code === "too-many-symbols") {
+  if (detail.code === "forbidden" && detail.symbol) {
+    showRefused([detail.symbol]);
+    // The whole request was refused: ask again for the rest, one by one, so the allowed ones stream.
+    stream.remove(watchlist.symbols);
+    stream.add(watchlist.symbols);
+  } else if (detail.code === "invalid-symbol" || detail.code === "too-many-symbols") {
     showAddError(detail.message);
   } else {
     console.warn(`hub: ${detail.code}: ${detail.message}`);
@@ -310,6 +347,9 @@ async function start() {
   showRange();
   showTransport();
   showStatus({ state: "connecting" });
+  if (await authMode() === "jwt" && !tokenFromPage()) {
+    await askForToken("This hub needs a token (make token SUB=you SYMBOLS=AAPL,MSFT).");
+  }
   stream.start();
   let quotes = await knownQuotes();
   // A first visit watches the first symbols the hub knows; an empty database is polled until it has some.

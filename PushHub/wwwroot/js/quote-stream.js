@@ -7,6 +7,10 @@
 //   "reset"   detail {symbol, seq, reason}                             a snapshot follows
 //   "problem" detail {code, message}                                    an `error` from the server
 //   "signal"  detail: rtc-answer, rtc-open, rtc-closed, or an error to an rtc-offer (rtc-link.js)
+//   "identity" detail: the hub's authenticated / refreshed message {sub, symbols, scopes, expires}
+//   "token-expiring" detail {in}                                      send refresh(token) in time
+//   "revoked" detail {symbols, reason}                                a refresh dropped these
+//   "auth-closed" detail {code, reason}  4001/4002: no reconnect until resumeWith(token)
 //
 // A "quote" (from the data channel, or on the WebSocket after the channel) is the symbol's whole
 // quote: it supersedes anything older, so a seq it skips is no gap.
@@ -39,10 +43,26 @@ export class QuoteStream extends EventTarget {
   #nextId = 1;
   #quotesSeen = false;        // full quotes arrived: deltas older than them are stale, not a gap
 
-  constructor(url, { maxRate } = {}) {
+  #auth;
+  #authClosed = false;
+
+  constructor(url, { maxRate, auth } = {}) {
     super();
     this.#url = url;
     this.#maxRate = maxRate;
+    this.#auth = auth ?? (() => null);
+  }
+
+  /** Replaces the token before it expires; subscriptions stay (docs/protocol.md, "refresh"). */
+  refresh(token) {
+    this.#send({ op: "refresh", token, id: this.#nextId++ });
+  }
+
+  /** After an auth-closed: connects again with a new token. */
+  resumeWith() {
+    this.#authClosed = false;
+    this.#attempt = 0;
+    this.#connect();
   }
 
   /** The last seq applied per symbol: what a reconnect resumes from. */
@@ -116,6 +136,9 @@ export class QuoteStream extends EventTarget {
       if (socket !== this.#socket) return;
       this.#openedAt = this.#lastMessageAt = Date.now();
       this.#emitStatus("live");
+      // In Auth:Mode=jwt the first message is the token; the hub allows nothing before it.
+      const token = this.#auth();
+      if (token) this.#send({ op: "auth", token, id: this.#nextId++ });
       if (this.#wanted.size > 0) {
         this.#subscribe([...this.#wanted], true);
       }
@@ -145,7 +168,14 @@ export class QuoteStream extends EventTarget {
     socket.addEventListener("close", e => {
       if (socket !== this.#socket) return;
       this.#socket = null;
-      if (!this.#stopped) {
+      if (e.code === 4001 || e.code === 4002) {
+        // Refused or expired: reconnecting with the same token would only be refused again.
+        this.#authClosed = true;
+        this.#emitStatus("offline");
+        this.dispatchEvent(new CustomEvent("auth-closed", { detail: { code: e.code, reason: e.reason } }));
+        return;
+      }
+      if (!this.#stopped && !this.#authClosed) {
         // 1012 "service restart": the hub is draining; another one is ready, so go now.
         if (e.code === 1012) this.#moving = true;
         this.#scheduleReconnect();
@@ -267,6 +297,19 @@ export class QuoteStream extends EventTarget {
           this.dispatchEvent(new CustomEvent("signal", { detail: m }));
         } else {
           this.dispatchEvent(new CustomEvent("problem", { detail: m }));
+        }
+        break;
+      case "authenticated":
+      case "refreshed":
+        this.dispatchEvent(new CustomEvent("identity", { detail: m }));
+        break;
+      case "token-expiring":
+        this.dispatchEvent(new CustomEvent("token-expiring", { detail: m }));
+        break;
+      case "unsubscribed":
+        if (m.reason) {
+          m.symbols.forEach(s => { this.#wanted.delete(s); this.#seqs.delete(s); });
+          this.dispatchEvent(new CustomEvent("revoked", { detail: m }));
         }
         break;
       case "rtc-answer":

@@ -5,6 +5,7 @@
 // Modes: "direct" (host candidates) or "relay" (only through the bundled TURN relay, as a browser
 // behind a strict NAT would). Events (EventTarget):
 //   "state"  detail {state: "negotiating"|"open"|"closed"|"failed", reason?}
+import { authHeaders } from "./session.js";
 
 const CHANNEL = { label: "quotes", options: { ordered: false, maxRetransmits: 0 } };
 
@@ -48,7 +49,7 @@ export class RtcLink extends EventTarget {
     this.#setState("negotiating");
     const config = {};
     if (this.#mode === "relay") {
-      const response = await fetch("/api/turn-credentials");
+      const response = await fetch("/api/turn-credentials", { headers: authHeaders() });
       if (attempt !== this.#attempt) return;
       if (!response.ok) {
         this.#setState("failed", `no relay: HTTP ${response.status}`);

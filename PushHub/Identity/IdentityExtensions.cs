@@ -20,7 +20,7 @@ internal static class IdentityExtensions
         // Registered in both modes (cheap); only jwt mode runs it (UseTickerIdentity).
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.ConfigureOptions<JwtBearerSetup>();
-        services.AddHealthChecks().AddCheck<AuthModeHealthCheck>("auth");
+        services.AddHealthChecks().AddCheck<AuthModeHealthCheck>("auth", tags: [Operations.OperationsExtensions.Ready]);
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<BrowserOptions>>((limiter, browser) =>
         {

@@ -7,7 +7,7 @@ namespace Ticker.PushHub.Operations;
 internal static class OperationsExtensions
 {
     private const string Live = "live";
-    private const string Ready = "ready";
+    internal const string Ready = "ready";
 
     /// <summary>Health (live/ready, HTTP and grpc.health.v1) and the drain on stop (section <c>Hub</c>).</summary>
     public static WebApplicationBuilder AddTickerOperations(this WebApplicationBuilder builder)

@@ -70,7 +70,7 @@ internal static class IngestDrainBenchmark
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var metrics = new IngestMetrics(services.GetRequiredService<IMeterFactory>(), TimeProvider.System);
         var options = new IngestOptions { SlotName = slot };
-        var source = new ReplicationTickSource(database.ConnectionString, options, metrics, NullLogger.Instance);
+        var source = new ReplicationTickSource(database.ConnectionString, database.DataSource, options, metrics, NullLogger.Instance);
         var book = new QuoteBook(new TradingSession(TimeSpan.Zero));
         var replays = new ReplayBuffer(options.ReplayDepth);
         // A snapshot that saw nothing: every streamed tick becomes an update, as for a live stream.

@@ -18,7 +18,7 @@ TEST_PACKAGES := coturn chromium iproute2 iptables haproxy
 PUBLISH_DIR ?= dist
 RID ?= linux-x64
 
-.PHONY: help deps deps-run install-packages build run test bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import token publish publish-test clean
+.PHONY: help deps deps-run install-packages build run test bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import token publish publish-test bench-rolling clean
 
 help:
 	@echo "make run      run the whole service (local PostgreSQL, schema, simulated feed, hub, relay)"
@@ -88,6 +88,7 @@ test: deps build
 
 bench: deps build
 	Tests/Benchmarks/run.sh
+	$(MAKE) bench-rolling
 	$(MAKE) publish-test
 	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll soak $(SOAK_MINUTES)
 	$(MAKE) bench-turn
@@ -123,6 +124,12 @@ publish:
 	$(DOTNET) publish PushHub/PushHub.csproj -c $(CONFIG) -r $(RID) --self-contained -o $(PUBLISH_DIR)/ticker-hub -nologo -clp:ErrorsOnly
 	$(DOTNET) publish TurnRelay/TurnRelay.csproj -c $(CONFIG) -r $(RID) --self-contained -o $(PUBLISH_DIR)/ticker-turn -nologo -clp:ErrorsOnly
 	@echo "published: $(PUBLISH_DIR)/ticker-hub/Ticker.PushHub and $(PUBLISH_DIR)/ticker-turn/Ticker.TurnRelay"
+
+# Rolling restart of three hubs behind HAProxy with 1,000 subscribers: p99 of close → first update on
+# the new hub (docs/benchmarks.md, section Rolling restart).
+bench-rolling: deps build
+	TICKER_ROLLING_CLIENTS=1000 $(DOTNET) test Tests/PushHub.Tests/PushHub.Tests.csproj -c $(CONFIG) --no-build \
+	  --filter "FullyQualifiedName~RollingRestartTests" --logger "console;verbosity=detailed"
 
 # The published folder starts and serves with no .NET installed (Tests/published-smoke.sh).
 publish-test: publish

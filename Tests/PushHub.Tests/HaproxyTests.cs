@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Dapper;
@@ -33,48 +32,46 @@ public sealed class HaproxyTests(TestDatabase database) : IClassFixture<TestData
         await using var two = HubProcess.Start(database.ConnectionString, proxyArgs);
         await using var proxy = HaproxyProcess.Start([(one.Port, one.GrpcPort), (two.Port, two.GrpcPort)]);
         var (port, grpcPort) = (proxy.Port, proxy.GrpcPort);
+        await one.WaitReadyAsync();
+        await two.WaitReadyAsync();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await WaitUntilAsync(async () => (await TryGetAsync(http, "/healthz/ready")) == System.Net.HttpStatusCode.OK);
+
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        // The proxy's gRPC backends come up on their own checks (rise 2): until then it resets the stream.
+        var health = new Health.HealthClient(channel);
+        await WaitUntilAsync(async () =>
         {
-            await one.WaitReadyAsync();
-            await two.WaitReadyAsync();
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await WaitUntilAsync(async () => (await TryGetAsync(http, "/healthz/ready")) == System.Net.HttpStatusCode.OK);
-
-            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-            // The proxy's gRPC backends come up on their own checks (rise 2): until then it resets the stream.
-            var health = new Health.HealthClient(channel);
-            await WaitUntilAsync(async () =>
+            try
             {
-                try
-                {
-                    return (await health.CheckAsync(new HealthCheckRequest())).Status == HealthCheckResponse.Types.ServingStatus.Serving;
-                }
-                catch (global::Grpc.Core.RpcException)
-                {
-                    return false;
-                }
-            });
+                return (await health.CheckAsync(new HealthCheckRequest())).Status == HealthCheckResponse.Types.ServingStatus.Serving;
+            }
+            catch (global::Grpc.Core.RpcException)
+            {
+                return false;
+            }
+        });
 
-            var client = await WsClient.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws"));
-            await client.SendAsync("""{"op":"subscribe","symbols":["HAP"]}""");
-            var seq = (await client.ReceiveUntilAsync(m => m.Is("snapshot", "HAP"))).GetProperty("seq").GetInt64();
-            var serving = await ConnectionsAsync(one) == 1 ? one : two;
+        var client = await WsClient.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws"));
+        await client.SendAsync("""{"op":"subscribe","symbols":["HAP"]}""");
+        var seq = (await client.ReceiveUntilAsync(m => m.Is("snapshot", "HAP"))).GetProperty("seq").GetInt64();
+        var serving = await ConnectionsAsync(one) == 1 ? one : two;
 
-            await serving.TerminateAsync();
-            await client.ReceiveUntilAsync(m => m.Is("reconnect"));
-            Assert.Null(await client.ReceiveAsync());
-            Assert.Equal((WebSocketCloseStatus)1012, client.CloseStatus);
-            await InsertAsync("HAP", 2); // committed while the client is between hubs
-            await client.DisposeAsync();
+        await serving.TerminateAsync();
+        await client.ReceiveUntilAsync(m => m.Is("reconnect"));
+        Assert.Null(await client.ReceiveAsync());
+        Assert.Equal((WebSocketCloseStatus)1012, client.CloseStatus);
+        await InsertAsync("HAP", 2); // committed while the client is between hubs
+        await client.DisposeAsync();
 
-            // As the dashboard does: straight back through the proxy, resuming from the seq held.
-            await using var moved = await WsClient.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws"));
-            await moved.SendAsync(JsonSerializer.Serialize(new { op = "subscribe", symbols = new[] { "HAP" }, resume = new Dictionary<string, long> { ["HAP"] = seq } }));
-            var missed = await moved.ReceiveUntilAsync(m => m.Is("delta", "HAP"));
-            Assert.Equal(seq + 1, missed.GetProperty("seq").GetInt64());
-            Assert.Equal(2m, missed.GetProperty("price").GetDecimal());
-            Assert.True(await serving.WaitForExitAsync(TimeSpan.FromSeconds(30)), serving.Output);
-            Assert.Equal(1, await ConnectionsAsync(serving == one ? two : one));
-        }
+        // As the dashboard does: straight back through the proxy, resuming from the seq held.
+        await using var moved = await WsClient.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws"));
+        await moved.SendAsync(JsonSerializer.Serialize(new { op = "subscribe", symbols = new[] { "HAP" }, resume = new Dictionary<string, long> { ["HAP"] = seq } }));
+        var missed = await moved.ReceiveUntilAsync(m => m.Is("delta", "HAP"));
+        Assert.Equal(seq + 1, missed.GetProperty("seq").GetInt64());
+        Assert.Equal(2m, missed.GetProperty("price").GetDecimal());
+        Assert.True(await serving.WaitForExitAsync(TimeSpan.FromSeconds(30)), serving.Output);
+        Assert.Equal(1, await ConnectionsAsync(serving == one ? two : one));
     }
 
     private async Task InsertAsync(string symbol, decimal price)

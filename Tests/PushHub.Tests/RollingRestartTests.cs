@@ -57,7 +57,9 @@ public sealed class RollingRestartTests(TestDatabase database, ITestOutputHelper
             await stopFeed.CancelAsync();
             await feed;
             var truth = await CommittedAsync();
-            await WaitUntilAsync(() => subscribers.All(s => truth.All(t => s.Held(t.Symbol).Seq == t.Count)));
+            bool CaughtUp(RollingClient s) => truth.All(t => s.Held(t.Symbol).Seq == t.Count);
+            await WaitUntilAsync(() => subscribers.All(CaughtUp),
+                () => $"{subscribers.Count(s => !CaughtUp(s))} of {clients} clients are behind; faults: {string.Join("; ", subscribers.SelectMany(s => s.Faults).Take(5))}");
             await stop.CancelAsync();
             await Task.WhenAll(running);
 
@@ -116,13 +118,13 @@ public sealed class RollingRestartTests(TestDatabase database, ITestOutputHelper
 
     private static TimeSpan Percentile(TimeSpan[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> why)
     {
         for (var i = 0; i < 1200 && !condition(); i++)
         {
             await Task.Delay(50);
         }
 
-        Assert.True(condition(), "the clients did not all catch up with the last tick within a minute");
+        Assert.True(condition(), $"not caught up with the last tick within a minute: {why()}");
     }
 }

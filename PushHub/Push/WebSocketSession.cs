@@ -44,10 +44,11 @@ internal sealed partial class WebSocketSession(
             }
             else
             {
-                // The writer sent a close (or found the client gone): wait a little for the client's
-                // close in reply (RFC 6455 section 7.1.1), since tearing the connection down first
-                // would reset it and discard the close frame with its reason still on its way.
-                await reader.WaitAsync(TimeSpan.FromSeconds(5), clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                // The writer sent a close (or found the client gone): wait briefly for the client's close
+                // in reply (RFC 6455 section 7.1.1), since tearing the connection down first would reset it
+                // and discard the close frame with its reason still on its way. Briefly: a draining hub
+                // must still exit within Hub:DrainTimeout when clients never answer.
+                await reader.WaitAsync(TimeSpan.FromSeconds(2), clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
             await stop.CancelAsync();

@@ -37,9 +37,11 @@ public sealed class HealthTests(HubFactory hub) : IClassFixture<HubFactory>
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Healthy", body.GetProperty("status").GetString());
         var checks = body.GetProperty("checks");
-        Assert.Equal(["change-stream", "drain", "postgresql"], checks.EnumerateObject().Select(c => c.Name).Order());
+        Assert.Equal(["auth", "change-stream", "drain", "postgresql"], checks.EnumerateObject().Select(c => c.Name).Order());
         Assert.All(checks.EnumerateObject(), c => Assert.Equal("Healthy", c.Value.GetProperty("status").GetString()));
         Assert.Equal("replication", checks.GetProperty("change-stream").GetProperty("data").GetProperty("source").GetString());
+        // Auth:Mode=none: the detail says the hub is open to anyone.
+        Assert.Contains("open", checks.GetProperty("auth").GetProperty("description").GetString(), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -23,9 +23,11 @@ internal sealed partial class TickerGrpcService
             throw Invalid("after: not a cursor from a previous page's next");
         }
 
+        var from = Bound("from", request.From);
+        var to = Bound("to", request.To);
         var page = await store.ReadPageAsync(new TickQuery(request.Symbol, limit)
         {
-            From = request.From?.ToDateTimeOffset(), To = request.To?.ToDateTimeOffset(), After = after, NewestFirst = request.NewestFirst,
+            From = from, To = to, After = after, NewestFirst = request.NewestFirst,
         }, context.CancellationToken);
         var response = new GetTicksResponse { Next = page.Next?.ToString() ?? "" };
         response.Ticks.AddRange(page.Ticks.Select(GrpcMapping.ToMessage));
@@ -41,8 +43,8 @@ internal sealed partial class TickerGrpcService
             throw Invalid($"interval: {BarInterval.Expected}");
         }
 
-        var to = request.To?.ToDateTimeOffset() ?? clock.GetUtcNow();
-        var from = request.From?.ToDateTimeOffset() ?? to.AddDays(-1);
+        var to = Bound("to", request.To) ?? clock.GetUtcNow();
+        var from = Bound("from", request.From) ?? to.AddDays(-1);
         if (from > to || (to - from) / interval > HistoryEndpoints.MaxBars)
         {
             throw Invalid($"from/to: a range of at most {HistoryEndpoints.MaxBars} bars, from before to");
@@ -67,6 +69,20 @@ internal sealed partial class TickerGrpcService
         var response = new GetQuotesResponse();
         response.Quotes.AddRange(quotes.Select(q => GrpcMapping.Quote(q, QuoteFields.All, QuoteMessage.Types.Kind.Snapshot, 1)));
         return response;
+    }
+
+    /// <summary>A query bound, checked as the HTTP API checks it: InvalidArgument naming the field, never Internal.</summary>
+    private static DateTimeOffset? Bound(string name, Google.Protobuf.WellKnownTypes.Timestamp? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var converted = SafeTimestamp(value);
+        return converted is not null && HistoryEndpoints.ExplainDate(name, converted) is null
+            ? converted
+            : throw Invalid(HistoryEndpoints.ExplainDate(name, DateTimeOffset.MinValue)!);
     }
 
     private static void CheckSymbol(string symbol)

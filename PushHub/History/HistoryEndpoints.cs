@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ticker.Database.Ticks;
+using Ticker.Ingest.Pipeline;
 
 namespace Ticker.PushHub.History;
 
@@ -27,7 +28,8 @@ internal static class HistoryEndpoints
         var problems = new Dictionary<string, string[]>();
         Check(problems, "symbol", symbol is null ? "symbol is required" : Symbols.Explain(symbol));
         Check(problems, "limit", limit is < 1 or > TickQuery.MaxLimit ? $"limit must be between 1 and {TickQuery.MaxLimit}" : null);
-        Check(problems, "to", from > to ? "to must not be before from" : null);
+        Check(problems, "from", ExplainDate("from", from));
+        Check(problems, "to", ExplainDate("to", to) ?? (from > to ? "to must not be before from" : null));
         Check(problems, "order", order is null or "asc" or "desc" ? null : "order must be asc or desc");
         TickCursor? cursor = null;
         Check(problems, "after", after is null || TickCursor.TryParse(after, out cursor) ? null : "after must be a cursor from a previous page's next");
@@ -51,6 +53,13 @@ internal static class HistoryEndpoints
         Check(problems, "symbol", symbol is null ? "symbol is required" : Symbols.Explain(symbol));
         var width = TimeSpan.Zero;
         Check(problems, "interval", BarInterval.TryParse(interval ?? "1m", out width) ? null : BarInterval.Expected);
+        Check(problems, "from", ExplainDate("from", from));
+        Check(problems, "to", ExplainDate("to", to));
+        if (problems.Count > 0)
+        {
+            return TypedResults.ValidationProblem(problems);
+        }
+
         var end = to ?? clock.GetUtcNow();
         var start = from ?? end.AddDays(-1);
         Check(problems, "to", start > end ? "to must not be before from" : null);
@@ -65,8 +74,11 @@ internal static class HistoryEndpoints
         return TypedResults.Ok(new BarsResponse(symbol!, interval ?? "1m", bars));
     }
 
-    /// <summary><c>GET /api/quotes[?symbols=AAPL,MSFT]</c>: the latest tick of each symbol.</summary>
-    private static async Task<Results<Ok<List<TickDto>>, ValidationProblem>> GetQuotesAsync(TickStore store, string? symbols,
+    /// <summary>
+    /// <c>GET /api/quotes[?symbols=AAPL,MSFT]</c>: each symbol's live quote, from the pipeline's
+    /// quote book in memory — a poll costs the database nothing.
+    /// </summary>
+    private static async Task<Results<Ok<List<QuoteDto>>, ValidationProblem>> GetQuotesAsync(TickPipeline pipeline, string? symbols,
         CancellationToken cancellationToken)
     {
         var list = symbols?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -76,9 +88,24 @@ internal static class HistoryEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["symbols"] = [bad ?? "at most 1000 symbols"] });
         }
 
-        var latest = await store.ReadLatestAsync(list, cancellationToken);
-        return TypedResults.Ok(latest.Select(TickDto.From).ToList());
+        await pipeline.Started.WaitAsync(cancellationToken);
+        var quotes = list is null
+            ? pipeline.Book.All.OrderBy(q => q.Symbol, StringComparer.Ordinal)
+            : list.Distinct(StringComparer.Ordinal).Select(s => pipeline.Book.TryGet(s, out var q) ? q : null).OfType<Quote>();
+        return TypedResults.Ok(quotes.Select(QuoteDto.From).ToList());
     }
+
+    /// <summary>
+    /// Why a query bound is out of range, or null: ticks exist only from 1900 on (see
+    /// <see cref="TickTime"/>), and arithmetic near the calendar's ends (a default range of a day
+    /// before <c>to</c>) must not overflow into a 500.
+    /// </summary>
+    internal static string? ExplainDate(string name, DateTimeOffset? value) =>
+        value is { } v && (v < TickTime.Earliest || v > LatestQueryBound)
+            ? $"{name} must be between {TickTime.Earliest:yyyy-MM-dd} and {LatestQueryBound:yyyy-MM-dd}"
+            : null;
+
+    internal static readonly DateTimeOffset LatestQueryBound = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private static void Check(Dictionary<string, string[]> problems, string parameter, string? problem)
     {

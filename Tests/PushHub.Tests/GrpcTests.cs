@@ -106,18 +106,20 @@ public sealed class GrpcTests : IAsyncLifetime
     [Theory]
     [InlineData("GetTicks")]
     [InlineData("GetBars")]
+    [InlineData("GetTicksYearOne")]
+    [InlineData("GetBarsYearOne")]
     public async Task History_BadArguments_InvalidArgument(string call)
     {
+        var yearOne = new Timestamp { Seconds = -62_135_596_800L };
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            if (call == "GetTicks")
+            _ = call switch
             {
-                await _client.GetTicksAsync(new GetTicksRequest { Symbol = "AAPL", Limit = 50_000 });
-            }
-            else
-            {
-                await _client.GetBarsAsync(new GetBarsRequest { Symbol = "AAPL", Interval = "3x" });
-            }
+                "GetTicks" => (object)await _client.GetTicksAsync(new GetTicksRequest { Symbol = "AAPL", Limit = 50_000 }),
+                "GetBars" => await _client.GetBarsAsync(new GetBarsRequest { Symbol = "AAPL", Interval = "3x" }),
+                "GetTicksYearOne" => await _client.GetTicksAsync(new GetTicksRequest { Symbol = "AAPL", To = yearOne }),
+                _ => await _client.GetBarsAsync(new GetBarsRequest { Symbol = "AAPL", To = yearOne }),
+            };
         });
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);

@@ -50,8 +50,18 @@ internal sealed partial class TickerGrpcService
             throw Invalid($"from/to: a range of at most {HistoryEndpoints.MaxBars} bars, from before to");
         }
 
+        IReadOnlyList<Database.Ticks.Bar> bars;
+        try
+        {
+            bars = await store.ReadBarsAsync(request.Symbol, interval, from, to, context.CancellationToken, options.Value.MaxBarsScannedTicks);
+        }
+        catch (ScanLimitExceededException)
+        {
+            throw Invalid($"from/to: {HistoryEndpoints.TooManyTicks(request.Symbol, options.Value.MaxBarsScannedTicks)}");
+        }
+
         var response = new GetBarsResponse();
-        response.Bars.AddRange((await store.ReadBarsAsync(request.Symbol, interval, from, to, context.CancellationToken)).Select(GrpcMapping.ToMessage));
+        response.Bars.AddRange(bars.Select(GrpcMapping.ToMessage));
         return response;
     }
 

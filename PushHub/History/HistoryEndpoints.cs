@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Ticker.Database.Ticks;
 using Ticker.Ingest.Pipeline;
+using Ticker.PushHub.Push;
 
 namespace Ticker.PushHub.History;
 
@@ -11,6 +13,9 @@ namespace Ticker.PushHub.History;
 internal static class HistoryEndpoints
 {
     public const int MaxBars = 10_000;
+
+    public static string TooManyTicks(string symbol, long max) =>
+        $"the range holds more than {max} ticks of {symbol}; a bars request reads at most that many (Hub:MaxBarsScannedTicks), so narrow from/to";
 
     public static IEndpointRouteBuilder MapHistoryApi(this IEndpointRouteBuilder app)
     {
@@ -46,7 +51,7 @@ internal static class HistoryEndpoints
     }
 
     /// <summary><c>GET /api/bars?symbol=&amp;interval=1m&amp;from=&amp;to=</c>; by default the last 24 hours.</summary>
-    private static async Task<Results<Ok<BarsResponse>, ValidationProblem>> GetBarsAsync(TickStore store, TimeProvider clock,
+    private static async Task<Results<Ok<BarsResponse>, ValidationProblem>> GetBarsAsync(TickStore store, TimeProvider clock, IOptions<HubOptions> options,
         string? symbol, string? interval, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
     {
         var problems = new Dictionary<string, string[]>();
@@ -70,8 +75,15 @@ internal static class HistoryEndpoints
             return TypedResults.ValidationProblem(problems);
         }
 
-        var bars = await store.ReadBarsAsync(symbol!, width, start, end, cancellationToken);
-        return TypedResults.Ok(new BarsResponse(symbol!, interval ?? "1m", bars));
+        try
+        {
+            var bars = await store.ReadBarsAsync(symbol!, width, start, end, cancellationToken, options.Value.MaxBarsScannedTicks);
+            return TypedResults.Ok(new BarsResponse(symbol!, interval ?? "1m", bars));
+        }
+        catch (ScanLimitExceededException)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = [TooManyTicks(symbol!, options.Value.MaxBarsScannedTicks)] });
+        }
     }
 
     /// <summary>

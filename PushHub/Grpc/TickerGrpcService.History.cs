@@ -25,7 +25,7 @@ internal sealed partial class TickerGrpcService
 
         var from = Bound("from", request.From);
         var to = Bound("to", request.To);
-        var page = await store.ReadPageAsync(new TickQuery(request.Symbol, limit)
+        var page = await history.ReadPageAsync(new TickQuery(request.Symbol, limit)
         {
             From = from, To = to, After = after, NewestFirst = request.NewestFirst,
         }, context.CancellationToken);
@@ -53,7 +53,7 @@ internal sealed partial class TickerGrpcService
         IReadOnlyList<Database.Ticks.Bar> bars;
         try
         {
-            bars = await store.ReadBarsAsync(request.Symbol, interval, from, to, context.CancellationToken, options.Value.MaxBarsScannedTicks);
+            bars = await history.ReadBarsAsync(request.Symbol, interval, from, to, context.CancellationToken, options.Value.MaxBarsScannedTicks);
         }
         catch (ScanLimitExceededException)
         {

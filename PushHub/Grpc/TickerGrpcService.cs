@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Ticker.Database;
 using Ticker.Database.Ticks;
 using Ticker.Ingest.Pipeline;
 using Ticker.PushHub.Grpc.V1;
@@ -12,7 +13,8 @@ namespace Ticker.PushHub.Grpc;
 /// the history calls share the HTTP API's store. Bad arguments are InvalidArgument naming the field.
 /// </summary>
 internal sealed partial class TickerGrpcService(
-    SubscriptionManager subscriptions, TickPipeline pipeline, TickStore store, IOptions<HubOptions> options, PushMetrics metrics, TimeProvider clock)
+    SubscriptionManager subscriptions, TickPipeline pipeline, TickStore store, IOptions<HubOptions> options, PushMetrics metrics, TimeProvider clock,
+    [FromKeyedServices(TickerDataSource.History)] TickStore history)
     : TickerService.TickerServiceBase
 {
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<QuoteMessage> responseStream, ServerCallContext context)

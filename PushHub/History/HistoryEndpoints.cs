@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Ticker.Database;
 using Ticker.Database.Ticks;
 using Ticker.Ingest.Pipeline;
 using Ticker.PushHub.Push;
@@ -27,7 +28,7 @@ internal static class HistoryEndpoints
     }
 
     /// <summary><c>GET /api/ticks?symbol=&amp;from=&amp;to=&amp;limit=&amp;after=&amp;order=asc|desc</c>, keyset paged.</summary>
-    private static async Task<Results<Ok<TicksResponse>, ValidationProblem>> GetTicksAsync(TickStore store,
+    private static async Task<Results<Ok<TicksResponse>, ValidationProblem>> GetTicksAsync([FromKeyedServices(TickerDataSource.History)] TickStore store,
         string? symbol, DateTimeOffset? from, DateTimeOffset? to, int? limit, string? after, string? order, CancellationToken cancellationToken)
     {
         var problems = new Dictionary<string, string[]>();
@@ -51,7 +52,7 @@ internal static class HistoryEndpoints
     }
 
     /// <summary><c>GET /api/bars?symbol=&amp;interval=1m&amp;from=&amp;to=</c>; by default the last 24 hours.</summary>
-    private static async Task<Results<Ok<BarsResponse>, ValidationProblem>> GetBarsAsync(TickStore store, TimeProvider clock, IOptions<HubOptions> options,
+    private static async Task<Results<Ok<BarsResponse>, ValidationProblem>> GetBarsAsync([FromKeyedServices(TickerDataSource.History)] TickStore store, TimeProvider clock, IOptions<HubOptions> options,
         string? symbol, string? interval, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
     {
         var problems = new Dictionary<string, string[]>();

@@ -25,10 +25,10 @@ internal sealed partial class TickerGrpcService
 
         var from = Bound("from", request.From);
         var to = Bound("to", request.To);
-        var page = await history.ReadPageAsync(new TickQuery(request.Symbol, limit)
+        var page = await WithinTimeoutAsync(() => history.ReadPageAsync(new TickQuery(request.Symbol, limit)
         {
             From = from, To = to, After = after, NewestFirst = request.NewestFirst,
-        }, context.CancellationToken);
+        }, context.CancellationToken), context.CancellationToken);
         var response = new GetTicksResponse { Next = page.Next?.ToString() ?? "" };
         response.Ticks.AddRange(page.Ticks.Select(GrpcMapping.ToMessage));
         return response;
@@ -53,7 +53,9 @@ internal sealed partial class TickerGrpcService
         IReadOnlyList<Database.Ticks.Bar> bars;
         try
         {
-            bars = await history.ReadBarsAsync(request.Symbol, interval, from, to, context.CancellationToken, options.Value.MaxBarsScannedTicks);
+            bars = await WithinTimeoutAsync(
+                () => history.ReadBarsAsync(request.Symbol, interval, from, to, context.CancellationToken, options.Value.MaxBarsScannedTicks),
+                context.CancellationToken);
         }
         catch (ScanLimitExceededException)
         {
@@ -93,6 +95,19 @@ internal sealed partial class TickerGrpcService
         return converted is not null && HistoryEndpoints.ExplainDate(name, converted) is null
             ? converted
             : throw Invalid(HistoryEndpoints.ExplainDate(name, DateTimeOffset.MinValue)!);
+    }
+
+    /// <summary>A history read cancelled by the history pool's statement_timeout is DeadlineExceeded saying so.</summary>
+    private static async Task<T> WithinTimeoutAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.QueryCanceled && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, HistoryEndpoints.TooSlow));
+        }
     }
 
     private static void CheckSymbol(string symbol)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Ticker.Database;
 using Ticker.Database.Ticks;
 using Ticker.Ingest.Pipeline;
@@ -21,6 +22,7 @@ internal static class HistoryEndpoints
     public static IEndpointRouteBuilder MapHistoryApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
+        api.AddEndpointFilter(AnswerStatementTimeoutAsync);
         api.MapGet("/ticks", GetTicksAsync);
         api.MapGet("/bars", GetBarsAsync);
         api.MapGet("/quotes", GetQuotesAsync);
@@ -119,6 +121,22 @@ internal static class HistoryEndpoints
             : null;
 
     internal static readonly DateTimeOffset LatestQueryBound = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public const string TooSlow =
+        "the history query ran longer than Database:HistoryStatementTimeout and was cancelled; narrow the range";
+
+    /// <summary>A history read cancelled by the history pool's statement_timeout is a 503 saying so, not a 500.</summary>
+    private static async ValueTask<object?> AnswerStatementTimeoutAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !context.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            return TypedResults.Problem(TooSlow, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
 
     private static void Check(Dictionary<string, string[]> problems, string parameter, string? problem)
     {

@@ -42,4 +42,33 @@ public sealed class HistoryPoolTests : IAsyncLifetime
         Assert.Equal("0", await mainConnection.ExecuteScalarAsync<string>("SHOW statement_timeout"));
         Assert.NotSame(_hub.Services.GetRequiredService<TickStore>(), _hub.Services.GetRequiredKeyedService<TickStore>(TickerDataSource.History));
     }
+
+    [Fact]
+    public async Task HistoryQueryPastTimeout_503AndDeadlineExceededNamingTheSetting()
+    {
+        _hub.Settings["Database:HistoryStatementTimeout"] = "00:00:00.001";
+        await using (var connection = await _hub.Database.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO ticks (symbol, ts, price, size)
+                SELECT 'SLOW', TIMESTAMPTZ '2020-01-01 00:00:00+00' + i * interval '1 second', 1 + i % 10, 1 FROM generate_series(1, 300000) i
+                """, commandTimeout: 120);
+        }
+
+        var http = await _hub.CreateClient().GetAsync("/api/bars?symbol=SLOW&interval=1m&from=2020-01-01&to=2020-01-05");
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(_hub.Server.BaseAddress,
+            new global::Grpc.Net.Client.GrpcChannelOptions { HttpHandler = _hub.Server.CreateHandler() });
+        var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () => await new Ticker.PushHub.Grpc.V1.TickerService.TickerServiceClient(channel).GetBarsAsync(
+            new Ticker.PushHub.Grpc.V1.GetBarsRequest
+            {
+                Symbol = "SLOW", Interval = "1m",
+                From = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero)),
+                To = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2020, 1, 5, 0, 0, 0, TimeSpan.Zero)),
+            }));
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, http.StatusCode);
+        Assert.Contains("Database:HistoryStatementTimeout", await http.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(global::Grpc.Core.StatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.Contains("Database:HistoryStatementTimeout", error.Status.Detail, StringComparison.Ordinal);
+    }
 }

@@ -19,12 +19,20 @@ public static class DatabaseServiceCollectionExtensions
         builder.Services.AddOptions<DatabaseOptions>()
             .Configure<IConfiguration>((o, config) =>
                 o.ConnectionString = config.GetConnectionString(DatabaseOptions.ConnectionStringName) ?? "")
+            .BindConfiguration("Database")
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
 
         builder.Services.AddSingleton(sp =>
             TickerDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
         builder.Services.AddSingleton<TickStore>();
+        builder.Services.AddKeyedSingleton(TickerDataSource.History, (sp, _) =>
+        {
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return TickerDataSource.CreateHistory(options.ConnectionString, options.HistoryStatementTimeout, options.HistoryMaxPoolSize);
+        });
+        builder.Services.AddKeyedSingleton(TickerDataSource.History, (sp, key) =>
+            new TickStore(sp.GetRequiredKeyedService<NpgsqlDataSource>(key)));
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<MigrationHostedService>();
         return builder;

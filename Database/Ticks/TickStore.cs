@@ -135,8 +135,9 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
             SELECT date_bin($2, ts, TIMESTAMPTZ '2001-01-01 00:00:00+00') AS start,
                    min(ts) AS first_ts, max(ts) AS last_ts,
                    max(price) AS high, min(price) AS low, sum(size)::bigint AS volume, count(*) AS trades
-            FROM ticks
-            WHERE symbol = $1 AND ts >= $3 AND ts < $4
+            -- At most $5 rows are read: the caller learns "too many" from the trade count
+            -- instead of the server scanning a symbol's whole history.
+            FROM (SELECT ts, price, size FROM ticks WHERE symbol = $1 AND ts >= $3 AND ts < $4 LIMIT $5) r
             GROUP BY 1
         )
         SELECT b.start, o.price, b.high, b.low, c.price, b.volume, b.trades
@@ -146,9 +147,13 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
         ORDER BY b.start
         """;
 
-    /// <summary>OHLCV bars of <paramref name="interval"/> over [from, to); bars without ticks are absent.</summary>
+    /// <summary>
+    /// OHLCV bars of <paramref name="interval"/> over [from, to); bars without ticks are absent.
+    /// Reads at most <paramref name="maxTicks"/> ticks: a range holding more throws
+    /// <see cref="ScanLimitExceededException"/> after reading only that many.
+    /// </summary>
     public async Task<IReadOnlyList<Bar>> ReadBarsAsync(string symbol, TimeSpan interval, DateTimeOffset from, DateTimeOffset to,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, long maxTicks = long.MaxValue - 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
         using var activity = DatabaseActivity.Source.StartActivity("bars");
@@ -159,6 +164,7 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = interval });
         command.Parameters.Add(new() { Value = from });
         command.Parameters.Add(new() { Value = to });
+        command.Parameters.Add(new() { Value = maxTicks + 1 });
 
         var bars = new List<Bar>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -169,7 +175,7 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
         }
 
         activity?.SetTag("ticker.rows", bars.Count);
-        return bars;
+        return bars.Sum(b => b.Trades) > maxTicks ? throw new ScanLimitExceededException(maxTicks) : bars;
     }
 
     private static async IAsyncEnumerable<StoredTick> ReadAsync(NpgsqlCommand command,

@@ -25,10 +25,12 @@ internal sealed partial class TickerGrpcService
             throw Invalid("after: not a cursor from a previous page's next");
         }
 
-        var page = await store.ReadPageAsync(new TickQuery(request.Symbol, limit)
+        var from = Bound("from", request.From);
+        var to = Bound("to", request.To);
+        var page = await WithinTimeoutAsync(() => history.ReadPageAsync(new TickQuery(request.Symbol, limit)
         {
-            From = request.From?.ToDateTimeOffset(), To = request.To?.ToDateTimeOffset(), After = after, NewestFirst = request.NewestFirst,
-        }, context.CancellationToken);
+            From = from, To = to, After = after, NewestFirst = request.NewestFirst,
+        }, context.CancellationToken), context.CancellationToken);
         var response = new GetTicksResponse { Next = page.Next?.ToString() ?? "" };
         response.Ticks.AddRange(page.Ticks.Select(GrpcMapping.ToMessage));
         return response;
@@ -44,15 +46,27 @@ internal sealed partial class TickerGrpcService
             throw Invalid($"interval: {BarInterval.Expected}");
         }
 
-        var to = request.To?.ToDateTimeOffset() ?? clock.GetUtcNow();
-        var from = request.From?.ToDateTimeOffset() ?? to.AddDays(-1);
+        var to = Bound("to", request.To) ?? clock.GetUtcNow();
+        var from = Bound("from", request.From) ?? to.AddDays(-1);
         if (from > to || (to - from) / interval > HistoryEndpoints.MaxBars)
         {
             throw Invalid($"from/to: a range of at most {HistoryEndpoints.MaxBars} bars, from before to");
         }
 
+        IReadOnlyList<Database.Ticks.Bar> bars;
+        try
+        {
+            bars = await WithinTimeoutAsync(
+                () => history.ReadBarsAsync(request.Symbol, interval, from, to, context.CancellationToken, options.Value.MaxBarsScannedTicks),
+                context.CancellationToken);
+        }
+        catch (ScanLimitExceededException)
+        {
+            throw Invalid($"from/to: {HistoryEndpoints.TooManyTicks(request.Symbol, options.Value.MaxBarsScannedTicks)}");
+        }
+
         var response = new GetBarsResponse();
-        response.Bars.AddRange((await store.ReadBarsAsync(request.Symbol, interval, from, to, context.CancellationToken)).Select(GrpcMapping.ToMessage));
+        response.Bars.AddRange(bars.Select(GrpcMapping.ToMessage));
         return response;
     }
 
@@ -71,6 +85,33 @@ internal sealed partial class TickerGrpcService
         var response = new GetQuotesResponse();
         response.Quotes.AddRange(quotes.Select(q => GrpcMapping.Quote(q, QuoteFields.All, QuoteMessage.Types.Kind.Snapshot, 1)));
         return response;
+    }
+
+    /// <summary>A query bound, checked as the HTTP API checks it: InvalidArgument naming the field, never Internal.</summary>
+    private static DateTimeOffset? Bound(string name, Google.Protobuf.WellKnownTypes.Timestamp? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var converted = SafeTimestamp(value);
+        return converted is not null && HistoryEndpoints.ExplainDate(name, converted) is null
+            ? converted
+            : throw Invalid(HistoryEndpoints.ExplainDate(name, DateTimeOffset.MinValue)!);
+    }
+
+    /// <summary>A history read cancelled by the history pool's statement_timeout is DeadlineExceeded saying so.</summary>
+    private static async Task<T> WithinTimeoutAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.QueryCanceled && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, HistoryEndpoints.TooSlow));
+        }
     }
 
     private static void CheckSymbol(string symbol)

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Ticker.Database;
 using Ticker.Database.Ticks;
 using Ticker.Ingest.Pipeline;
 using Ticker.PushHub.Grpc.V1;
@@ -14,7 +15,7 @@ namespace Ticker.PushHub.Grpc;
 /// </summary>
 internal sealed partial class TickerGrpcService(
     SubscriptionManager subscriptions, TickPipeline pipeline, TickStore store, IOptions<HubOptions> options, PushMetrics metrics, TimeProvider clock,
-    GrpcStreamLimiter streams)
+    GrpcStreamLimiter streams, [FromKeyedServices(TickerDataSource.History)] TickStore history)
     : TickerService.TickerServiceBase
 {
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<QuoteMessage> responseStream, ServerCallContext context)

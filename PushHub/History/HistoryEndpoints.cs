@@ -1,5 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Ticker.Database;
 using Ticker.Database.Ticks;
+using Ticker.Ingest.Pipeline;
+using Ticker.PushHub.Push;
 using Ticker.PushHub.Identity;
 
 namespace Ticker.PushHub.History;
@@ -12,9 +17,13 @@ internal static class HistoryEndpoints
 {
     public const int MaxBars = 10_000;
 
+    public static string TooManyTicks(string symbol, long max) =>
+        $"the range holds more than {max} ticks of {symbol}; a bars request reads at most that many (Hub:MaxBarsScannedTicks), so narrow from/to";
+
     public static IEndpointRouteBuilder MapHistoryApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
+        api.AddEndpointFilter(AnswerStatementTimeoutAsync);
         api.MapGet("/ticks", GetTicksAsync).RequireEntitlement(Scopes.History);
         api.MapGet("/bars", GetBarsAsync).RequireEntitlement(Scopes.History);
         api.MapGet("/quotes", GetQuotesAsync).RequireEntitlement(Scopes.Subscribe);
@@ -22,13 +31,14 @@ internal static class HistoryEndpoints
     }
 
     /// <summary><c>GET /api/ticks?symbol=&amp;from=&amp;to=&amp;limit=&amp;after=&amp;order=asc|desc</c>, keyset paged.</summary>
-    private static async Task<Results<Ok<TicksResponse>, ValidationProblem>> GetTicksAsync(TickStore store,
+    private static async Task<Results<Ok<TicksResponse>, ValidationProblem>> GetTicksAsync([FromKeyedServices(TickerDataSource.History)] TickStore store,
         string? symbol, DateTimeOffset? from, DateTimeOffset? to, int? limit, string? after, string? order, CancellationToken cancellationToken)
     {
         var problems = new Dictionary<string, string[]>();
         Check(problems, "symbol", symbol is null ? "symbol is required" : Symbols.Explain(symbol));
         Check(problems, "limit", limit is < 1 or > TickQuery.MaxLimit ? $"limit must be between 1 and {TickQuery.MaxLimit}" : null);
-        Check(problems, "to", from > to ? "to must not be before from" : null);
+        Check(problems, "from", ExplainDate("from", from));
+        Check(problems, "to", ExplainDate("to", to) ?? (from > to ? "to must not be before from" : null));
         Check(problems, "order", order is null or "asc" or "desc" ? null : "order must be asc or desc");
         TickCursor? cursor = null;
         Check(problems, "after", after is null || TickCursor.TryParse(after, out cursor) ? null : "after must be a cursor from a previous page's next");
@@ -45,13 +55,20 @@ internal static class HistoryEndpoints
     }
 
     /// <summary><c>GET /api/bars?symbol=&amp;interval=1m&amp;from=&amp;to=</c>; by default the last 24 hours.</summary>
-    private static async Task<Results<Ok<BarsResponse>, ValidationProblem>> GetBarsAsync(TickStore store, TimeProvider clock,
+    private static async Task<Results<Ok<BarsResponse>, ValidationProblem>> GetBarsAsync([FromKeyedServices(TickerDataSource.History)] TickStore store, TimeProvider clock, IOptions<HubOptions> options,
         string? symbol, string? interval, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
     {
         var problems = new Dictionary<string, string[]>();
         Check(problems, "symbol", symbol is null ? "symbol is required" : Symbols.Explain(symbol));
         var width = TimeSpan.Zero;
         Check(problems, "interval", BarInterval.TryParse(interval ?? "1m", out width) ? null : BarInterval.Expected);
+        Check(problems, "from", ExplainDate("from", from));
+        Check(problems, "to", ExplainDate("to", to));
+        if (problems.Count > 0)
+        {
+            return TypedResults.ValidationProblem(problems);
+        }
+
         var end = to ?? clock.GetUtcNow();
         var start = from ?? end.AddDays(-1);
         Check(problems, "to", start > end ? "to must not be before from" : null);
@@ -62,12 +79,22 @@ internal static class HistoryEndpoints
             return TypedResults.ValidationProblem(problems);
         }
 
-        var bars = await store.ReadBarsAsync(symbol!, width, start, end, cancellationToken);
-        return TypedResults.Ok(new BarsResponse(symbol!, interval ?? "1m", bars));
+        try
+        {
+            var bars = await store.ReadBarsAsync(symbol!, width, start, end, cancellationToken, options.Value.MaxBarsScannedTicks);
+            return TypedResults.Ok(new BarsResponse(symbol!, interval ?? "1m", bars));
+        }
+        catch (ScanLimitExceededException)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = [TooManyTicks(symbol!, options.Value.MaxBarsScannedTicks)] });
+        }
     }
 
-    /// <summary><c>GET /api/quotes[?symbols=AAPL,MSFT]</c>: the latest tick of each symbol.</summary>
-    private static async Task<Results<Ok<List<TickDto>>, ValidationProblem>> GetQuotesAsync(TickStore store, string? symbols,
+    /// <summary>
+    /// <c>GET /api/quotes[?symbols=AAPL,MSFT]</c>: each symbol's live quote, from the pipeline's
+    /// quote book in memory — a poll costs the database nothing.
+    /// </summary>
+    private static async Task<Results<Ok<List<QuoteDto>>, ValidationProblem>> GetQuotesAsync(TickPipeline pipeline, string? symbols,
         HttpContext context, CancellationToken cancellationToken)
     {
         var list = symbols?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -77,9 +104,40 @@ internal static class HistoryEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["symbols"] = [bad ?? "at most 1000 symbols"] });
         }
 
-        var latest = await store.ReadLatestAsync(list, cancellationToken);
+        await pipeline.Started.WaitAsync(cancellationToken);
+        var quotes = list is null
+            ? pipeline.Book.All.OrderBy(q => q.Symbol, StringComparer.Ordinal)
+            : list.Distinct(StringComparer.Ordinal).Select(s => pipeline.Book.TryGet(s, out var q) ? q : null).OfType<Quote>();
         var caller = CallerIdentity.Of(context)!; // admitted by RequireEntitlement
-        return TypedResults.Ok(latest.Where(t => caller.Covers(t.Symbol)).Select(TickDto.From).ToList());
+        return TypedResults.Ok(quotes.Where(q => caller.Covers(q.Symbol)).Select(QuoteDto.From).ToList());
+    }
+
+    /// <summary>
+    /// Why a query bound is out of range, or null: ticks exist only from 1900 on (see
+    /// <see cref="TickTime"/>), and arithmetic near the calendar's ends (a default range of a day
+    /// before <c>to</c>) must not overflow into a 500.
+    /// </summary>
+    internal static string? ExplainDate(string name, DateTimeOffset? value) =>
+        value is { } v && (v < TickTime.Earliest || v > LatestQueryBound)
+            ? $"{name} must be between {TickTime.Earliest:yyyy-MM-dd} and {LatestQueryBound:yyyy-MM-dd}"
+            : null;
+
+    internal static readonly DateTimeOffset LatestQueryBound = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public const string TooSlow =
+        "the history query ran longer than Database:HistoryStatementTimeout and was cancelled; narrow the range";
+
+    /// <summary>A history read cancelled by the history pool's statement_timeout is a 503 saying so, not a 500.</summary>
+    private static async ValueTask<object?> AnswerStatementTimeoutAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !context.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            return TypedResults.Problem(TooSlow, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     private static void Check(Dictionary<string, string[]> problems, string parameter, string? problem)

@@ -38,6 +38,13 @@ public sealed class HubOptions
     /// </summary>
     public string[] PublisherKeys { get; set; } = [];
 
+    /// <summary>
+    /// Ticks one bars request (HTTP or gRPC) may read. The bar count alone bounds nothing: 52-week
+    /// bars over a century are few bars but a symbol's whole history scanned.
+    /// </summary>
+    [Range(1000L, 1_000_000_000L, ErrorMessage = "Hub:MaxBarsScannedTicks must be between 1000 and 1000000000.")]
+    public long MaxBarsScannedTicks { get; set; } = 1_000_000;
+
     /// <summary>How long a Publish idempotency key is remembered; a retry after that writes again.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00", ErrorMessage = "Hub:PublishKeyRetention must be between 00:01:00 and 365.00:00:00.")]
     public TimeSpan PublishKeyRetention { get; set; } = TimeSpan.FromDays(7);

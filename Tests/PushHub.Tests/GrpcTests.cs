@@ -20,6 +20,7 @@ public sealed class GrpcTests : IAsyncLifetime
         await _hub.InitializeAsync();
         _hub.Settings["Hub:PublisherKeys:0"] = "feed-secret";
         _hub.Settings["Hub:PublisherKeys:1"] = "apple-feed@AAPL,BRK.*";
+        _hub.Settings["Hub:MaxBarsScannedTicks"] = "1000";
         _channel = GrpcChannel.ForAddress(_hub.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _hub.Server.CreateHandler() });
         _client = new TickerService.TickerServiceClient(_channel);
     }
@@ -106,18 +107,20 @@ public sealed class GrpcTests : IAsyncLifetime
     [Theory]
     [InlineData("GetTicks")]
     [InlineData("GetBars")]
+    [InlineData("GetTicksYearOne")]
+    [InlineData("GetBarsYearOne")]
     public async Task History_BadArguments_InvalidArgument(string call)
     {
+        var yearOne = new Timestamp { Seconds = -62_135_596_800L };
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            if (call == "GetTicks")
+            _ = call switch
             {
-                await _client.GetTicksAsync(new GetTicksRequest { Symbol = "AAPL", Limit = 50_000 });
-            }
-            else
-            {
-                await _client.GetBarsAsync(new GetBarsRequest { Symbol = "AAPL", Interval = "3x" });
-            }
+                "GetTicks" => (object)await _client.GetTicksAsync(new GetTicksRequest { Symbol = "AAPL", Limit = 50_000 }),
+                "GetBars" => await _client.GetBarsAsync(new GetBarsRequest { Symbol = "AAPL", Interval = "3x" }),
+                "GetTicksYearOne" => await _client.GetTicksAsync(new GetTicksRequest { Symbol = "AAPL", To = yearOne }),
+                _ => await _client.GetBarsAsync(new GetBarsRequest { Symbol = "AAPL", To = yearOne }),
+            };
         });
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
@@ -197,6 +200,38 @@ public sealed class GrpcTests : IAsyncLifetime
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("tick 1: ts", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bars_FewBarsOverManyTicks_RefusedOverGrpcAndHttpAlike()
+    {
+        await using (var connection = await _hub.Database.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO ticks (symbol, ts, price, size)
+                SELECT 'DEEP', TIMESTAMPTZ '2020-01-01 00:00:00+00' + i * interval '1 minute', 1, 1 FROM generate_series(1, 1001) i
+                """);
+        }
+
+        // Two 52-week bars at most, over a range holding 1,001 ticks: the scan, not the bar count, is bounded.
+        var from = new DateTimeOffset(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var to = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await _client.GetBarsAsync(new GetBarsRequest
+        {
+            Symbol = "DEEP", Interval = "52w", From = Timestamp.FromDateTimeOffset(from), To = Timestamp.FromDateTimeOffset(to),
+        }));
+        var http = await _hub.CreateClient().GetAsync($"/api/bars?symbol=DEEP&interval=52w&from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}");
+        var within = await _client.GetBarsAsync(new GetBarsRequest
+        {
+            Symbol = "DEEP", Interval = "52w", From = Timestamp.FromDateTimeOffset(from),
+            To = Timestamp.FromDateTimeOffset(new DateTimeOffset(2020, 1, 1, 16, 0, 0, TimeSpan.Zero)),
+        });
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("more than 1000 ticks of DEEP", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, http.StatusCode);
+        Assert.Contains("more than 1000 ticks of DEEP", await http.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(959, within.Bars.Sum(b => b.Trades));
     }
 
     private async Task<long> CountAsync(string symbol)

@@ -57,10 +57,17 @@ public sealed class HistoryApiTests(HubFactory hub) : IClassFixture<HubFactory>
     {
         var client = await SeededClientAsync();
 
+        // Served from the pipeline's quote book (seq and session volume are the book's), which
+        // learns of the seeded ticks through the change stream.
         var quotes = await client.GetFromJsonAsync<JsonElement>("/api/quotes?symbols=HIST,NONE");
+        for (var i = 0; i < 600 && (quotes.GetArrayLength() == 0 || quotes[0].GetProperty("seq").GetInt64() < 25); i++)
+        {
+            await Task.Delay(50);
+            quotes = await client.GetFromJsonAsync<JsonElement>("/api/quotes?symbols=HIST,NONE");
+        }
 
         var quote = Assert.Single(quotes.EnumerateArray());
-        Assert.Equal(124m, quote.GetProperty("price").GetDecimal());
+        Assert.Equal((124m, 25L, 250L), (quote.GetProperty("price").GetDecimal(), quote.GetProperty("seq").GetInt64(), quote.GetProperty("volume").GetInt64()));
     }
 
     [Theory]
@@ -74,6 +81,11 @@ public sealed class HistoryApiTests(HubFactory hub) : IClassFixture<HubFactory>
     [InlineData("/api/bars?symbol=AAPL&interval=0m", "interval")]
     [InlineData("/api/bars?symbol=AAPL&interval=1s&from=2020-01-01T00:00:00Z", "from")]
     [InlineData("/api/quotes?symbols=AAPL,bad%20one", "symbols")]
+    [InlineData("/api/bars?symbol=AAPL&to=0001-01-01", "to")]
+    [InlineData("/api/bars?symbol=AAPL&from=0001-01-01T00:00:00Z&to=0001-01-01T00:00:01Z", "from")]
+    [InlineData("/api/bars?symbol=AAPL&from=9999-12-31", "from")]
+    [InlineData("/api/ticks?symbol=AAPL&to=0001-01-01", "to")]
+    [InlineData("/api/ticks?symbol=AAPL&from=9999-12-31T23:59:59Z", "from")]
     public async Task BadParameters_ProblemDetailsNamingTheParameter(string url, string parameter)
     {
         var response = await hub.CreateClient().GetAsync(url);

@@ -9,7 +9,7 @@ async function getJson(url, signal) {
   return response.json();
 }
 
-/** The latest tick per symbol: [{id, symbol, ts, price, size, bid, ask}]. All symbols when none are named. */
+/** The live quote per symbol: [{symbol, ts, price, size, bid, ask, seq, open, high, low, volume}]. All symbols when none are named. */
 export function fetchQuotes(symbols, signal) {
   const query = symbols && symbols.length > 0 ? `?symbols=${encodeURIComponent(symbols.join(","))}` : "";
   return getJson(`/api/quotes${query}`, signal);

@@ -18,11 +18,11 @@ internal static class BenchHub
         return process;
     }
 
-    /// <summary>Waits (up to a minute) for <c>/healthz</c> on <paramref name="port"/>.</summary>
-    public static async Task WaitHealthyAsync(int port)
+    /// <summary>Waits (up to <paramref name="seconds"/>, a minute by default) for <c>/healthz</c> (ready) on <paramref name="port"/>.</summary>
+    public static async Task WaitHealthyAsync(int port, int seconds = 60)
     {
         using var http = new HttpClient();
-        for (var i = 0; i < 600; i++)
+        for (var i = 0; i < seconds * 10; i++)
         {
             try
             {
@@ -38,6 +38,6 @@ internal static class BenchHub
             await Task.Delay(100);
         }
 
-        throw new InvalidOperationException("the hub did not come up");
+        throw new InvalidOperationException($"the hub on port {port} did not come up within {seconds} s");
     }
 }

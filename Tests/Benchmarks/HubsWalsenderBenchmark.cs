@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using Dapper;
+using Npgsql;
+using Ticker.Database;
+
+namespace Ticker.Benchmarks;
+
+/// <summary>
+/// N hub processes on one PostgreSQL (each with its default temporary slot, so one walsender each)
+/// while this process writes a paced feed: over the window after a warm-up, the CPU time of every
+/// walsender, of the feed's backend and of the rest of the server, from /proc. Ends by checking that
+/// every hub's <c>/api/quotes</c> shows the table's count as <c>seq</c> for a few symbols.
+/// </summary>
+internal static class HubsWalsenderBenchmark
+{
+    private const string FeedApplication = "bench-hubs-feed";
+    private const int SymbolCount = 100;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var hubs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
+        var rate = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;
+        var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 60;
+        var warmup = Math.Clamp(seconds / 4, 3, 10);
+        var symbols = Enumerable.Range(0, SymbolCount).Select(i => $"HW{i:D3}").ToArray();
+
+        await using var database = await BenchDatabase.CreateAsync("ticker_bench_hubs");
+        await using var feedSource = TickerDataSource.Create(
+            new NpgsqlConnectionStringBuilder(database.ConnectionString) { ApplicationName = FeedApplication }.ConnectionString);
+        var cpu = await PostgresCpu.OfAsync(database.DataSource);
+
+        var ports = new HashSet<int>();
+        while (ports.Count < hubs)
+        {
+            ports.Add(FanOutBenchmark.FreePort());
+        }
+
+        Console.WriteLine($"hubs-walsender: {hubs} hubs, {rate:N0} ticks/s over {SymbolCount} symbols, {seconds} s (warm-up {warmup} s); "
+            + $"load average {LoadAverage()}");
+        var processes = ports.Select(port => BenchHub.Start(database.ConnectionString,
+        [
+            "--urls", $"http://127.0.0.1:{port}", "--Feed:Enabled=false", "--Turn:Enabled=false", "--WebRtc:Enabled=false",
+            "--Logging:LogLevel:Default=Warning",
+        ])).ToList();
+        try
+        {
+            await Task.WhenAll(ports.Select(port => BenchHub.WaitHealthyAsync(port, seconds: 180)));
+            var walsenders = await WalsendersAsync(database);
+            Console.WriteLine($"  {hubs} hubs ready; {walsenders.Count} walsenders on the server");
+
+            using var stop = new CancellationTokenSource();
+            var feed = new PacedFeed(feedSource, symbols, rate);
+            var feeding = Task.Run(() => feed.RunAsync(stop.Token));
+            await Task.Delay(TimeSpan.FromSeconds(warmup));
+
+            var before = cpu.Sample();
+            var hubCpuBefore = processes.Select(p => p.TotalProcessorTime).ToList();
+            var writtenBefore = feed.Written;
+            var window = Stopwatch.StartNew();
+            var lastWritten = writtenBefore;
+            while (window.Elapsed.TotalSeconds < seconds - warmup - 0.5)
+            {
+                var step = Math.Min(5, seconds - warmup - window.Elapsed.TotalSeconds);
+                await Task.Delay(TimeSpan.FromSeconds(step));
+                var written = feed.Written;
+                var backlog = await LargestBacklogAsync(database);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  t={warmup + window.Elapsed.TotalSeconds,5:F0}s feed {(written - lastWritten) / step,8:N0} ticks/s  largest slot backlog {backlog / 1024.0,8:N0} KiB"));
+                lastWritten = written;
+            }
+
+            var after = cpu.Sample();
+            var elapsed = window.Elapsed.TotalSeconds;
+            var ticks = feed.Written - writtenBefore;
+            var hubCpu = processes.Select((p, i) => (p.TotalProcessorTime - hubCpuBefore[i]).TotalSeconds).ToList();
+            var backends = await BackendsAsync(database);
+            await stop.CancelAsync();
+            var achieved = await feeding;
+
+            Report(cpu, before, after, backends, elapsed, ticks, hubCpu, achieved);
+            return await SameSeqEverywhereAsync(database, ports, symbols) ? 0 : 1;
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+                process.Dispose();
+            }
+        }
+    }
+
+    private static void Report(PostgresCpu cpu, Dictionary<int, long> before, Dictionary<int, long> after,
+        List<(int Pid, string? Type, string? Application)> backends, double elapsed, long ticks, List<double> hubCpu, double achieved)
+    {
+        double Seconds(int pid) => (after.GetValueOrDefault(pid) - before.GetValueOrDefault(pid)) / cpu.TicksPerSecond;
+        double Percent(double cpuSeconds) => 100 * cpuSeconds / elapsed;
+        double PerTick(double cpuSeconds) => 1e6 * cpuSeconds / ticks;
+        string Line(double cpuSeconds) => string.Create(CultureInfo.InvariantCulture, $"{Percent(cpuSeconds),6:F1} % of a core, {PerTick(cpuSeconds),6:F2} CPU-µs per tick");
+
+        var walsenders = backends.Where(b => b.Type == "walsender").Select(b => (b.Pid, Cpu: Seconds(b.Pid))).OrderBy(w => w.Pid).ToList();
+        var feed = backends.Where(b => b.Application == FeedApplication).Sum(b => Seconds(b.Pid));
+        var total = (after.Values.Sum() - before.Values.Sum()) / cpu.TicksPerSecond;
+        var rest = total - walsenders.Sum(w => w.Cpu) - feed;
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"window {elapsed:F1} s: {ticks:N0} ticks = {ticks / elapsed:N0} ticks/s (whole run {achieved:N0} ticks/s); clock ticks {cpu.TicksPerSecond}"));
+        foreach (var (pid, seconds) in walsenders)
+        {
+            Console.WriteLine($"  walsender {pid,7}: {Line(seconds)}");
+        }
+
+        if (walsenders.Count > 0)
+        {
+            var mean = walsenders.Average(w => w.Cpu);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  walsenders ({walsenders.Count}): mean {Line(mean)} (min {Percent(walsenders.Min(w => w.Cpu)):F1} %, max {Percent(walsenders.Max(w => w.Cpu)):F1} %); together {Percent(walsenders.Sum(w => w.Cpu)):F1} %"));
+        }
+
+        Console.WriteLine($"  feed backend (COPY):  {Line(feed)}");
+        Console.WriteLine($"  rest of PostgreSQL:   {Line(rest)}  (hubs' own backends, walwriter, checkpointer, postmaster and ended backends)");
+        Console.WriteLine($"  PostgreSQL in total:  {Line(total)}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  hub processes: mean {Percent(hubCpu.Average()):F1} % of a core each; load average {LoadAverage()}"));
+    }
+
+    /// <summary>
+    /// After the feed has stopped: waits (up to 30 s) until every hub's <c>/api/quotes</c> shows, for a
+    /// few symbols, the table's count of their ticks as <c>seq</c>; prints what each hub shows.
+    /// </summary>
+    private static async Task<bool> SameSeqEverywhereAsync(BenchDatabase database, IReadOnlyCollection<int> ports, string[] symbols)
+    {
+        var sample = new[] { symbols[0], symbols[1], symbols[symbols.Length / 2], symbols[^1] };
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        var counts = (await connection.QueryAsync<(string Symbol, long Count)>(
+            "SELECT symbol, count(*) FROM ticks WHERE symbol = ANY(@sample) GROUP BY symbol", new { sample })).ToDictionary(r => r.Symbol, r => r.Count);
+
+        using var http = new HttpClient();
+        var shown = new List<Dictionary<string, long>>();
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            shown.Clear();
+            foreach (var port in ports)
+            {
+                var quotes = await http.GetFromJsonAsync<List<QuoteSeq>>(new Uri($"http://127.0.0.1:{port}/api/quotes?symbols={string.Join(',', sample)}"));
+                shown.Add(quotes!.ToDictionary(q => q.Symbol, q => q.Seq));
+            }
+
+            if (shown.All(hub => sample.All(s => hub.GetValueOrDefault(s) == counts.GetValueOrDefault(s))))
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        var same = true;
+        foreach (var symbol in sample)
+        {
+            var seqs = shown.Select(hub => hub.GetValueOrDefault(symbol)).ToList();
+            var agree = seqs.All(s => s == counts.GetValueOrDefault(symbol));
+            same &= agree;
+            Console.WriteLine($"  {symbol}: table count {counts.GetValueOrDefault(symbol):N0}; seq on the {seqs.Count} hubs {string.Join(' ', seqs.Distinct())} -> {(agree ? "identical" : "DIFFERENT")}");
+        }
+
+        Console.WriteLine($"hubs-walsender: last seq identical on every hub and equal to the table's count: {(same ? "yes" : "NO")}");
+        return same;
+    }
+
+    private static async Task<List<int>> WalsendersAsync(BenchDatabase database) =>
+        (await BackendsAsync(database)).Where(b => b.Type == "walsender").Select(b => b.Pid).ToList();
+
+    private static async Task<List<(int Pid, string? Type, string? Application)>> BackendsAsync(BenchDatabase database)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        return (await connection.QueryAsync<(int Pid, string? Type, string? Application)>(
+            "SELECT pid, backend_type, application_name FROM pg_stat_activity")).ToList();
+    }
+
+    private static async Task<long> LargestBacklogAsync(BenchDatabase database)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>(
+            "SELECT coalesce(max(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)), 0)::bigint FROM pg_replication_slots WHERE database = current_database()");
+    }
+
+    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+    private sealed record QuoteSeq(string Symbol, long Seq);
+}

@@ -7,13 +7,22 @@ internal static class BenchHub
 {
     public static string Dll => Path.Combine(Testing.RepositoryRoot.Path, "PushHub/bin/Release/net10.0/Ticker.PushHub.dll");
 
-    /// <summary>Starts the hub with <paramref name="args"/> (its output is read and dropped, so it never blocks on a full pipe).</summary>
-    public static Process Start(string connectionString, IEnumerable<string> args)
+    /// <summary>
+    /// Starts the hub with <paramref name="args"/>; its output is read (so it never blocks on a full pipe) and
+    /// handed line by line to <paramref name="output"/>, or dropped.
+    /// </summary>
+    public static Process Start(string connectionString, IEnumerable<string> args, Action<string>? output = null)
     {
         var start = new ProcessStartInfo("dotnet", [Dll, .. args]) { RedirectStandardOutput = true };
         start.Environment["ConnectionStrings__Ticker"] = connectionString;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+            {
+                output?.Invoke(line.Data);
+            }
+        };
         process.BeginOutputReadLine();
         return process;
     }

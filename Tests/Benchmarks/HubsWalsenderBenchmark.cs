@@ -43,7 +43,7 @@ internal static class HubsWalsenderBenchmark
         [
             "--urls", $"http://127.0.0.1:{port}", "--Feed:Enabled=false", "--Turn:Enabled=false", "--WebRtc:Enabled=false",
             "--Logging:LogLevel:Default=Warning",
-        ])).ToList();
+        ], line => Console.WriteLine($"  [hub :{port}] {line}"))).ToList();
         try
         {
             await Task.WhenAll(ports.Select(port => BenchHub.WaitHealthyAsync(port, seconds: 180)));
@@ -55,6 +55,7 @@ internal static class HubsWalsenderBenchmark
             var feeding = Task.Run(() => feed.RunAsync(stop.Token));
             await Task.Delay(TimeSpan.FromSeconds(warmup));
 
+            var walBefore = await WalPositionsAsync(database);
             var before = cpu.Sample();
             var hubCpuBefore = processes.Select(p => p.TotalProcessorTime).ToList();
             var writtenBefore = feed.Written;
@@ -71,7 +72,14 @@ internal static class HubsWalsenderBenchmark
                 lastWritten = written;
             }
 
+            if (processes.FirstOrDefault(p => p.HasExited) is { } exited)
+            {
+                Console.WriteLine($"hubs-walsender: a hub exited during the run (exit code {exited.ExitCode}); see its output above");
+                return 1;
+            }
+
             var after = cpu.Sample();
+            var walAfter = await WalPositionsAsync(database);
             var elapsed = window.Elapsed.TotalSeconds;
             var ticks = feed.Written - writtenBefore;
             var hubCpu = processes.Select((p, i) => (p.TotalProcessorTime - hubCpuBefore[i]).TotalSeconds).ToList();
@@ -79,38 +87,50 @@ internal static class HubsWalsenderBenchmark
             await stop.CancelAsync();
             var achieved = await feeding;
 
-            Report(cpu, before, after, backends, elapsed, ticks, hubCpu, achieved);
+            Report(cpu, new Window(elapsed, ticks, before, after, walBefore, walAfter), backends, hubCpu, achieved);
             return await SameSeqEverywhereAsync(database, ports, symbols) ? 0 : 1;
         }
         finally
         {
             foreach (var process in processes)
             {
-                process.Kill(entireProcessTree: true);
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+
                 await process.WaitForExitAsync();
                 process.Dispose();
             }
         }
     }
 
-    private static void Report(PostgresCpu cpu, Dictionary<int, long> before, Dictionary<int, long> after,
-        List<(int Pid, string? Type, string? Application)> backends, double elapsed, long ticks, List<double> hubCpu, double achieved)
+    private static void Report(PostgresCpu cpu, Window window, List<(int Pid, string? Type, string? Application)> backends, List<double> hubCpu, double achieved)
     {
-        double Seconds(int pid) => (after.GetValueOrDefault(pid) - before.GetValueOrDefault(pid)) / cpu.TicksPerSecond;
+        var (elapsed, ticks) = (window.Seconds, window.Ticks);
+        double Seconds(int pid) => (window.CpuAfter.GetValueOrDefault(pid) - window.CpuBefore.GetValueOrDefault(pid)) / cpu.TicksPerSecond;
         double Percent(double cpuSeconds) => 100 * cpuSeconds / elapsed;
         double PerTick(double cpuSeconds) => 1e6 * cpuSeconds / ticks;
         string Line(double cpuSeconds) => string.Create(CultureInfo.InvariantCulture, $"{Percent(cpuSeconds),6:F1} % of a core, {PerTick(cpuSeconds),6:F2} CPU-µs per tick");
 
+        // How much of the window's WAL a walsender decoded: below 100 % its hub fell behind, and its
+        // CPU covers fewer ticks than the feed wrote.
+        double Decoded(int pid) =>
+            window.WalBefore.Sent.TryGetValue(pid, out var from) && window.WalAfter.Sent.TryGetValue(pid, out var to)
+                ? (double)(to - from) / (window.WalAfter.Current - window.WalBefore.Current)
+                : double.NaN;
+
         var walsenders = backends.Where(b => b.Type == "walsender").Select(b => (b.Pid, Cpu: Seconds(b.Pid))).OrderBy(w => w.Pid).ToList();
         var feed = backends.Where(b => b.Application == FeedApplication).Sum(b => Seconds(b.Pid));
-        var total = (after.Values.Sum() - before.Values.Sum()) / cpu.TicksPerSecond;
+        var total = (window.CpuAfter.Values.Sum() - window.CpuBefore.Values.Sum()) / cpu.TicksPerSecond;
         var rest = total - walsenders.Sum(w => w.Cpu) - feed;
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"window {elapsed:F1} s: {ticks:N0} ticks = {ticks / elapsed:N0} ticks/s (whole run {achieved:N0} ticks/s); clock ticks {cpu.TicksPerSecond}"));
         foreach (var (pid, seconds) in walsenders)
         {
-            Console.WriteLine($"  walsender {pid,7}: {Line(seconds)}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  walsender {pid,7}: {Line(seconds)}; decoded {100 * Decoded(pid),5:F1} % of the window's WAL"));
         }
 
         if (walsenders.Count > 0)
@@ -180,6 +200,16 @@ internal static class HubsWalsenderBenchmark
             "SELECT pid, backend_type, application_name FROM pg_stat_activity")).ToList();
     }
 
+    /// <summary>The server's WAL insert position and each walsender's sent (for logical: decoded) position, in bytes.</summary>
+    private static async Task<WalPositions> WalPositionsAsync(BenchDatabase database)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        var current = await connection.ExecuteScalarAsync<long>("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint");
+        var sent = await connection.QueryAsync<(int Pid, long Sent)>(
+            "SELECT pid, pg_wal_lsn_diff(sent_lsn, '0/0')::bigint FROM pg_stat_replication WHERE sent_lsn IS NOT NULL");
+        return new WalPositions(current, sent.ToDictionary(r => r.Pid, r => r.Sent));
+    }
+
     private static async Task<long> LargestBacklogAsync(BenchDatabase database)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync();
@@ -190,4 +220,9 @@ internal static class HubsWalsenderBenchmark
     private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     private sealed record QuoteSeq(string Symbol, long Seq);
+
+    private sealed record WalPositions(long Current, Dictionary<int, long> Sent);
+
+    private sealed record Window(double Seconds, long Ticks, Dictionary<int, long> CpuBefore, Dictionary<int, long> CpuAfter,
+        WalPositions WalBefore, WalPositions WalAfter);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -31,17 +32,20 @@ internal static class HubsWalsenderBenchmark
             new NpgsqlConnectionStringBuilder(database.ConnectionString) { ApplicationName = FeedApplication }.ConnectionString);
         var cpu = await PostgresCpu.OfAsync(database.DataSource);
 
-        var ports = new HashSet<int>();
+        var ports = new List<int>();
         while (ports.Count < hubs)
         {
-            ports.Add(FanOutBenchmark.FreePort());
+            if (FanOutBenchmark.FreePort() is var port && !ports.Contains(port))
+            {
+                ports.Add(port);
+            }
         }
 
         Console.WriteLine($"hubs-walsender: {hubs} hubs, {rate:N0} ticks/s over {SymbolCount} symbols, {seconds} s (warm-up {warmup} s); "
             + $"load average {LoadAverage()}");
         // Each hub's last lines of output, shown if it exits early (a lagging hub logs its readiness
         // failing every few seconds: too much to print as it comes).
-        var outputs = ports.ToDictionary(port => port, _ => new System.Collections.Concurrent.ConcurrentQueue<string>());
+        var outputs = ports.ToDictionary(port => port, _ => new ConcurrentQueue<string>());
         var processes = ports.Select(port => BenchHub.Start(database.ConnectionString,
         [
             "--urls", $"http://127.0.0.1:{port}", "--Feed:Enabled=false", "--Turn:Enabled=false", "--WebRtc:Enabled=false",
@@ -83,7 +87,9 @@ internal static class HubsWalsenderBenchmark
 
             if (processes.FirstOrDefault(p => p.HasExited) is { } exited)
             {
-                var port = ports.ElementAt(processes.IndexOf(exited));
+                await stop.CancelAsync();
+                await feeding;
+                var port = ports[processes.IndexOf(exited)];
                 Console.WriteLine($"hubs-walsender: the hub on port {port} exited during the run (exit code {exited.ExitCode}); its last output:");
                 Console.WriteLine(string.Join(Environment.NewLine, outputs[port]));
                 return 1;

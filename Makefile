@@ -18,13 +18,14 @@ TEST_PACKAGES := coturn chromium iproute2 iptables haproxy
 PUBLISH_DIR ?= dist
 RID ?= linux-x64
 
-.PHONY: help deps deps-run install-packages build run test bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import token publish publish-test bench-rolling clean
+.PHONY: help deps deps-run install-packages build run test bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import token publish publish-test bench-rolling bench-hubs clean
 
 help:
 	@echo "make run      run the whole service (local PostgreSQL, schema, simulated feed, hub, relay)"
 	@echo "make test     run every test against a real PostgreSQL that the run starts itself"
 	@echo "make bench    run the benchmarks; figures go to docs/benchmarks.md (SOAK_MINUTES=30: the soak's length)"
 	@echo "make turn ARGS=\"...\"   run the TURN relay standalone (coturn's option names)"
+	@echo "make bench-hubs   PostgreSQL CPU per hub (walsender): 1 and 10 hubs on one database at 20,000 ticks/s"
 	@echo "make bench-turn   TURN relay vs coturn CPU per datagram + hot-path allocations"
 	@echo "make bench-webrtc   500 data-channel sessions; freshest-price age, WebSocket vs WebRTC under loss (root)"
 	@echo "make import FILE=ticks.csv [ARGS=--bad-rows=skip]   import a CSV file of ticks"
@@ -89,6 +90,7 @@ test: deps build
 bench: deps build
 	Tests/Benchmarks/run.sh
 	$(MAKE) bench-rolling
+	$(MAKE) bench-hubs
 	$(MAKE) publish-test
 	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll soak $(SOAK_MINUTES)
 	$(MAKE) bench-turn
@@ -130,6 +132,12 @@ publish:
 bench-rolling: deps build
 	TICKER_ROLLING_CLIENTS=1000 $(DOTNET) test Tests/PushHub.Tests/PushHub.Tests.csproj -c $(CONFIG) --no-build \
 	  --filter "FullyQualifiedName~RollingRestartTests" --logger "console;verbosity=detailed"
+
+# PostgreSQL's CPU per hub (walsender) at 20,000 ticks/s: one hub, then ten, on one database
+# (docs/benchmarks.md, section Hubs per database; docs/operations.md, How many hubs one database serves).
+bench-hubs: deps build
+	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll hubs-walsender 1 20000 60
+	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll hubs-walsender 10 20000 60
 
 # The published folder starts and serves with no .NET installed (Tests/published-smoke.sh).
 publish-test: publish

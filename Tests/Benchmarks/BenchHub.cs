@@ -7,22 +7,31 @@ internal static class BenchHub
 {
     public static string Dll => Path.Combine(Testing.RepositoryRoot.Path, "PushHub/bin/Release/net10.0/Ticker.PushHub.dll");
 
-    /// <summary>Starts the hub with <paramref name="args"/> (its output is read and dropped, so it never blocks on a full pipe).</summary>
-    public static Process Start(string connectionString, IEnumerable<string> args)
+    /// <summary>
+    /// Starts the hub with <paramref name="args"/>; its output is read (so it never blocks on a full pipe) and
+    /// handed line by line to <paramref name="output"/>, or dropped.
+    /// </summary>
+    public static Process Start(string connectionString, IEnumerable<string> args, Action<string>? output = null)
     {
         var start = new ProcessStartInfo("dotnet", [Dll, .. args]) { RedirectStandardOutput = true };
         start.Environment["ConnectionStrings__Ticker"] = connectionString;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+            {
+                output?.Invoke(line.Data);
+            }
+        };
         process.BeginOutputReadLine();
         return process;
     }
 
-    /// <summary>Waits (up to a minute) for <c>/healthz</c> on <paramref name="port"/>.</summary>
-    public static async Task WaitHealthyAsync(int port)
+    /// <summary>Waits (up to <paramref name="seconds"/>, a minute by default) for <c>/healthz</c> (ready) on <paramref name="port"/>.</summary>
+    public static async Task WaitHealthyAsync(int port, int seconds = 60)
     {
         using var http = new HttpClient();
-        for (var i = 0; i < 600; i++)
+        for (var i = 0; i < seconds * 10; i++)
         {
             try
             {
@@ -38,6 +47,6 @@ internal static class BenchHub
             await Task.Delay(100);
         }
 
-        throw new InvalidOperationException("the hub did not come up");
+        throw new InvalidOperationException($"the hub on port {port} did not come up within {seconds} s");
     }
 }

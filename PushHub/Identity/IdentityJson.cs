@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Text.Json;
+using Ticker.PushHub.Push;
 
 namespace Ticker.PushHub.Identity;
 
@@ -7,7 +7,7 @@ namespace Ticker.PushHub.Identity;
 internal static class IdentityJson
 {
     /// <summary><c>authenticated</c> or <c>refreshed</c>: who the connection is and what it may receive.</summary>
-    public static byte[] Authenticated(string type, Entitlements caller, JsonElement? id) => Write(w =>
+    public static byte[] Authenticated(string type, Entitlements caller, JsonElement? id) => QuoteJson.Write(w =>
     {
         w.WriteString("type", type);
         w.WriteString("sub", caller.Subject);
@@ -30,17 +30,17 @@ internal static class IdentityJson
             w.WriteString("expires", expires.UtcDateTime);
         }
 
-        WriteId(w, id);
+        QuoteJson.WriteId(w, id);
     });
 
-    public static byte[] TokenExpiring(int seconds) => Write(w =>
+    public static byte[] TokenExpiring(int seconds) => QuoteJson.Write(w =>
     {
         w.WriteString("type", "token-expiring");
         w.WriteNumber("in", seconds);
     });
 
     /// <summary>An <c>error</c> with code <c>forbidden</c> naming the refused symbol (or the missing scope).</summary>
-    public static byte[] Forbidden(string message, string? symbol, JsonElement? id) => Write(w =>
+    public static byte[] Forbidden(string message, string? symbol, JsonElement? id) => QuoteJson.Write(w =>
     {
         w.WriteString("type", "error");
         w.WriteString("code", "forbidden");
@@ -50,11 +50,11 @@ internal static class IdentityJson
             w.WriteString("symbol", symbol);
         }
 
-        WriteId(w, id);
+        QuoteJson.WriteId(w, id);
     });
 
     /// <summary>After a refresh with fewer symbols: what is no longer streamed, and why.</summary>
-    public static byte[] Revoked(IReadOnlyList<string> symbols) => Write(w =>
+    public static byte[] Revoked(IReadOnlyList<string> symbols) => QuoteJson.Write(w =>
     {
         w.WriteString("type", "unsubscribed");
         w.WriteStartArray("symbols");
@@ -66,26 +66,4 @@ internal static class IdentityJson
         w.WriteEndArray();
         w.WriteString("reason", "the refreshed token does not cover these symbols");
     });
-
-    private static void WriteId(Utf8JsonWriter w, JsonElement? id)
-    {
-        if (id is { } element)
-        {
-            w.WritePropertyName("id");
-            element.WriteTo(w);
-        }
-    }
-
-    private static byte[] Write(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
 }

@@ -163,7 +163,8 @@ internal static class QuoteJson
         }
     }
 
-    private static void WriteId(Utf8JsonWriter w, JsonElement? id)
+    /// <summary>Echoes a client's request id, when it gave one (every reply to a command does).</summary>
+    internal static void WriteId(Utf8JsonWriter w, JsonElement? id)
     {
         if (id is { } element)
         {
@@ -172,7 +173,8 @@ internal static class QuoteJson
         }
     }
 
-    private static byte[] Write(Action<Utf8JsonWriter> body)
+    /// <summary>One JSON object written by <paramref name="body"/>, encoded once.</summary>
+    internal static byte[] Write(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))

@@ -36,10 +36,18 @@ public sealed class TrickleReaderTests
 
         // Each send is accepted 1.5 s after it began: never one send over the timeout, yet the
         // drains fall further behind with every message.
+        // The close comes from a timer continuation after an Advance, so the test waits for the next
+        // send or the close, whichever comes first, instead of checking the close before waiting.
         var accepted = 0;
-        while (!socket.Closed.Task.IsCompleted && accepted < 10)
+        while (accepted < 10)
         {
-            var send = await socket.NextSendAsync(Patience);
+            var next = socket.NextSendAsync(Patience);
+            if (await Task.WhenAny(next, socket.Closed.Task) != next)
+            {
+                break;
+            }
+
+            var send = await next;
             clock.Advance(TimeSpan.FromSeconds(1.5));
             send.TrySetResult();
             accepted++;

@@ -69,7 +69,7 @@ internal sealed partial class TickerGrpcService(
             {
             }
 
-            GrpcCaller.ThrowIfExpired(caller, clock);
+            GrpcCaller.ThrowIfExpired(expiry, context.CancellationToken);
         }
         finally
         {

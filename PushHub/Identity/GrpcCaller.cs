@@ -38,9 +38,15 @@ internal static class GrpcCaller
         return source;
     }
 
-    public static void ThrowIfExpired(Entitlements caller, TimeProvider clock)
+    /// <summary>
+    /// Ends the call as Unauthenticated when <paramref name="untilExpiry"/> (from <see cref="UntilExpiry"/>)
+    /// fired while the call itself was not cancelled. The timer decides, not a second look at the
+    /// wall clock: a timer runs on the monotonic clock and can fire a moment before UtcNow reaches
+    /// <c>exp</c>, which once let an expired stream end with OK.
+    /// </summary>
+    public static void ThrowIfExpired(CancellationTokenSource untilExpiry, CancellationToken call)
     {
-        if (caller.Expires <= clock.GetUtcNow())
+        if (untilExpiry.IsCancellationRequested && !call.IsCancellationRequested)
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, "token expired"));
         }

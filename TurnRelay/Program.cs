@@ -9,7 +9,9 @@ using Ticker.TurnRelay.Cli;
 namespace Ticker.TurnRelay;
 
 // A class with Main rather than top-level statements: the generated Program class is public and
-// would collide with the hub's Program wherever both assemblies are referenced (the hub's tests).
+// would collide with the hub's Program wherever both assemblies are referenced. This executable
+// only parses coturn's command line and hosts the relay library (Relay/); the hub references that
+// library, never this executable.
 internal static class Program
 {
     public static async Task<int> Main(string[] args)

@@ -1,6 +1,8 @@
+using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Ticker.PushHub.Identity;
+using Ticker.PushHub.WebRtc;
 using Ticker.TurnRelay;
 
 namespace Ticker.PushHub.Turn;
@@ -31,8 +33,8 @@ internal static class TurnCredentialsEndpoint
         var generated = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         builder.Services.PostConfigure<TurnRelayOptions>(o => o.StaticAuthSecret = string.IsNullOrEmpty(o.StaticAuthSecret) ? generated : o.StaticAuthSecret);
 
-        // The bundled relay is there for browsers to reach the hub's own ICE port (WebRtcExtensions
-        // adds it to Turn:AllowedPeerEndpoints): nothing else unless the operator widens it, and
+        // The bundled relay is there for browsers to reach the hub's own ICE port (added to
+        // Turn:AllowedPeerEndpoints below): nothing else unless the operator widens it, and
         // capped, so the hub is not a free relay for anything.
         var turn = builder.Configuration.GetSection("Turn");
         var onlyAllowed = turn.GetValue(nameof(TurnRelayOptions.OnlyAllowedPeers), true);
@@ -42,6 +44,21 @@ internal static class TurnCredentialsEndpoint
             o.OnlyAllowedPeers = onlyAllowed;
             o.MaxBps = maxBps;
         });
+
+        // The bundled relay refuses private peers, yet the hub's own ICE port is often private
+        // (loopback in tests, a LAN address behind 1:1 NAT): let exactly that port through.
+        if (builder.Configuration.GetSection(WebRtcOptions.Section).GetValue(nameof(WebRtcOptions.Enabled), true))
+        {
+            builder.Services.AddOptions<TurnRelayOptions>().PostConfigure<IOptions<WebRtcOptions>>((relay, rtc) =>
+            {
+                if (rtc.Value.Port != 0 && IPAddress.TryParse(rtc.Value.ListenAddress, out _))
+                {
+                    relay.AllowedPeerEndpoints.AddRange(HostCandidates.Addresses(rtc.Value)
+                        .Select(a => new IPEndPoint(a, rtc.Value.Port).ToString())
+                        .Except(relay.AllowedPeerEndpoints));
+                }
+            });
+        }
         return builder;
     }
 

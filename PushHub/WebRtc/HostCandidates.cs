@@ -4,7 +4,7 @@ using System.Net.NetworkInformation;
 namespace Ticker.PushHub.WebRtc;
 
 /// <summary>The addresses the hub offers as ICE host candidates (advertised ones first).</summary>
-internal static class HostCandidates
+public static class HostCandidates
 {
     public static IReadOnlyList<IPAddress> Addresses(WebRtcOptions options)
     {

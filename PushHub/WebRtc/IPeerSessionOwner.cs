@@ -4,7 +4,7 @@ namespace Ticker.PushHub.WebRtc;
 /// The signaling side of a <see cref="PeerSession"/> (the subscriber's WebSocket): told when the
 /// data channel can carry its updates and when it no longer can. Called on WebRTC threads.
 /// </summary>
-internal interface IPeerSessionOwner
+public interface IPeerSessionOwner
 {
     void OnChannelOpen(PeerSession session, string label);
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Ticker.PushHub.WebRtc.DataChannels;
 using Ticker.PushHub.WebRtc.Dtls;
 using Ticker.PushHub.WebRtc.Ice;
@@ -12,7 +13,7 @@ namespace Ticker.PushHub.WebRtc;
 /// the DTLS thread (decrypted SCTP packets), the subscriber's writer (quotes to send) — so every
 /// call into them holds <see cref="_gate"/>.
 /// </summary>
-internal sealed partial class PeerSession : IDtlsHandler
+public sealed partial class PeerSession : IDtlsHandler
 {
     /// <summary>
     /// SCTP packet size that keeps every DTLS datagram within 1200 bytes (the transport's default limit):
@@ -34,7 +35,7 @@ internal sealed partial class PeerSession : IDtlsHandler
 
     private readonly ILogger _logger;
 
-    public PeerSession(WebRtcServer server, SdpOffer offer, DtlsCertificate certificate, WebRtcOptions options, TimeProvider clock, IPeerSessionOwner owner, ILogger logger)
+    internal PeerSession(WebRtcServer server, SdpOffer offer, DtlsCertificate certificate, WebRtcOptions options, TimeProvider clock, IPeerSessionOwner owner, ILogger logger)
     {
         _server = server;
         _logger = logger;
@@ -67,7 +68,7 @@ internal sealed partial class PeerSession : IDtlsHandler
     public IceLiteAgent Ice { get; }
 
     /// <summary>Where the browser is reached: the nominated pair's remote address (a TURN relay's, when relayed).</summary>
-    public SocketAddressSnapshot? Remote { get; private set; }
+    internal SocketAddressSnapshot? Remote { get; private set; }
 
     public bool ChannelOpen => Volatile.Read(ref _ended) == 0 && _quoteChannel is not null;
 

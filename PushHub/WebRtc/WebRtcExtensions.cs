@@ -1,10 +1,11 @@
 using System.Net;
-using Microsoft.Extensions.Options;
-using Ticker.TurnRelay;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Ticker.PushHub.WebRtc;
 
-internal static class WebRtcExtensions
+public static class WebRtcExtensions
 {
     /// <summary>WebRTC data channels (section <c>WebRtc</c>): the shared UDP port and its sessions, when enabled.</summary>
     public static IHostApplicationBuilder AddWebRtc(this IHostApplicationBuilder builder)
@@ -21,17 +22,6 @@ internal static class WebRtcExtensions
         {
             builder.Services.AddSingleton<WebRtcServer>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<WebRtcServer>());
-            // The bundled relay refuses private peers, yet the hub's own ICE port is often private
-            // (loopback in tests, a LAN address behind 1:1 NAT): let exactly that port through.
-            builder.Services.AddOptions<TurnRelayOptions>().PostConfigure<IOptions<WebRtcOptions>>((turn, rtc) =>
-            {
-                if (rtc.Value.Port != 0 && IPAddress.TryParse(rtc.Value.ListenAddress, out _))
-                {
-                    turn.AllowedPeerEndpoints.AddRange(HostCandidates.Addresses(rtc.Value)
-                        .Select(a => new IPEndPoint(a, rtc.Value.Port).ToString())
-                        .Except(turn.AllowedPeerEndpoints));
-                }
-            });
         }
 
         return builder;

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Ticker.PushHub.WebRtc;
 
 /// <summary>Instruments of the WebRTC side, on the <c>Ticker.PushHub.WebRtc</c> meter.</summary>
-internal sealed class WebRtcMetrics : IDisposable
+public sealed class WebRtcMetrics : IDisposable
 {
     public const string MeterName = "Ticker.PushHub.WebRtc";
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ticker.PushHub.WebRtc.Dtls;
 using Ticker.PushHub.WebRtc.Ice;
@@ -13,7 +15,7 @@ namespace Ticker.PushHub.WebRtc;
 /// (RFC 7983) — STUN checks are routed by their USERNAME, DTLS by the address a check proved —
 /// and the sessions that signaling opens on it.
 /// </summary>
-internal sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebRtcMetrics metrics, TimeProvider clock, ILogger<WebRtcServer> logger)
+public sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebRtcMetrics metrics, TimeProvider clock, ILogger<WebRtcServer> logger)
     : BackgroundService
 {
     /// <summary>Our a=max-message-size: subscribers send nothing large over a channel.</summary>
@@ -100,7 +102,7 @@ internal sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebR
     /// An address another live session holds stays with it: a peer that proved its own credentials
     /// from a spoofed source must not divert a browser's DTLS to its session.
     /// </remarks>
-    public void Route(SocketAddressSnapshot remote, PeerSession session) =>
+    internal void Route(SocketAddressSnapshot remote, PeerSession session) =>
         _byAddress.AddOrUpdate(remote.Address, session, (_, holder) => holder == session || holder.IsEnded ? session : holder);
 
     public void Forget(PeerSession session)
@@ -124,7 +126,7 @@ internal sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebR
         }
     }
 
-    public void Send(ReadOnlySpan<byte> datagram, SocketAddressSnapshot remote)
+    internal void Send(ReadOnlySpan<byte> datagram, SocketAddressSnapshot remote)
     {
         try
         {

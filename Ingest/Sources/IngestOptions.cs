@@ -7,8 +7,11 @@ public sealed class IngestOptions
 {
     public const string Section = "Ingest";
 
-    /// <summary><c>auto</c> (replication when the server allows it, else notify), <c>replication</c>, or <c>notify</c>.</summary>
-    [RegularExpression("^(auto|replication|notify)$", ErrorMessage = "Ingest:Source must be auto, replication or notify.")]
+    /// <summary>
+    /// <c>auto</c> (replication when the server allows it, else notify), or the name of a registered
+    /// change source (<see cref="TickSourceRegistration"/>): <c>replication</c>, <c>notify</c>.
+    /// Checked against the registered names by <see cref="IngestOptionsValidator"/>.
+    /// </summary>
     public string Source { get; set; } = "auto";
 
     /// <summary>

@@ -86,6 +86,24 @@ public abstract class TickSourceContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Backlog_WhileRunning_ReportedExactlyWhenTheServerHoldsOne()
+    {
+        await using var run = await StartAsync();
+        await InsertAsync(_database.DataSource, "LAG", 10);
+        await run.BarrierAsync(_database.DataSource, "BARRIER");
+
+        var backlog = await run.Source.ReadBacklogAsync(CancellationToken.None);
+
+        Assert.Equal(run.Source.HoldsBacklog, backlog is not null);
+        if (backlog is { } held)
+        {
+            Assert.NotEmpty(held.Holder);
+            Assert.InRange(held.Bytes, 0, long.MaxValue);
+            Assert.False(held.Lost);
+        }
+    }
+
+    [Fact]
     public async Task ServerRestart_MidStream_NothingLostNothingRepeated()
     {
         var cluster = new PrivateCluster("pg-restart-test");

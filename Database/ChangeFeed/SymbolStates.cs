@@ -9,7 +9,8 @@ public static class SymbolStates
 {
     // Per symbol: how many ticks (the sequence number so far), the latest tick, the latest
     // known bid and ask, and the latest tick's session's open/high/low/volume. The sessions are
-    // date_bin days aligned at the configured UTC start, as Ingest's TradingSession computes them.
+    // date_bin days aligned at the given UTC time of day ($1), so a reader that bins live ticks
+    // the same way continues them seamlessly.
     // The latest tick is the latest plausible one (see TickTime; rows from before migration 0003
     // may be infinite or dated in the future): one such row must not freeze the symbol at every
     // start. The count still counts every row, as the live pipeline does.

@@ -21,8 +21,8 @@ internal static partial class IngestLog
     public static partial void PipelineStarted(ILogger logger, string source, int symbols, long snapshot);
 
     [LoggerMessage(EventId = 221, Level = LogLevel.Warning,
-        Message = "Logical replication is not available ({Reason}); reading changes through LISTEN/NOTIFY instead (Ingest:Source=notify)")]
-    public static partial void FallingBack(ILogger logger, string reason);
+        Message = "Change source {Unavailable} is not available ({Reason}); reading changes through {Source} instead (Ingest:Source={Source})")]
+    public static partial void FallingBack(ILogger logger, string unavailable, string reason, string source);
 
     [LoggerMessage(EventId = 222, Level = LogLevel.Information, Message = "Created replication slot {Slot}")]
     public static partial void SlotCreated(ILogger logger, string slot);

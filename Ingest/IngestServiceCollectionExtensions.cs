@@ -31,6 +31,12 @@ public static class IngestServiceCollectionExtensions
     public static IHostApplicationBuilder AddTickerPipeline(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>();
+        foreach (var source in TickSourceRegistration.BuiltIn)
+        {
+            builder.Services.AddTickSource(source);
+        }
+
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<IngestMetrics>();
@@ -39,8 +45,19 @@ public static class IngestServiceCollectionExtensions
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString,
             sp.GetRequiredService<IOptions<IngestOptions>>().Value,
             sp.GetRequiredService<IngestMetrics>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetServices<TickSourceRegistration>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TickPipeline>());
         return builder;
+    }
+
+    /// <summary>
+    /// Makes a change source selectable by its name in <c>Ingest:Source</c>. Sources registered
+    /// earlier are preferred by <c>Ingest:Source=auto</c>; the built-in ones come first.
+    /// </summary>
+    public static IServiceCollection AddTickSource(this IServiceCollection services, TickSourceRegistration source)
+    {
+        services.AddSingleton(source);
+        return services;
     }
 }

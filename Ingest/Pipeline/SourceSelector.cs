@@ -1,62 +1,77 @@
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using Ticker.Ingest.Sources;
 
 namespace Ticker.Ingest.Pipeline;
 
-/// <summary>Picks the change source: replication where the server allows it, else LISTEN/NOTIFY, saying why once.</summary>
+/// <summary>
+/// Picks the change source <c>Ingest:Source</c> names among the registered ones, prepared. With
+/// <c>auto</c>, the first in order of preference that the server allows and that prepares without a
+/// PostgreSQL error, saying once why it passed over the better ones.
+/// </summary>
 internal static class SourceSelector
 {
-    private const string CapabilitiesSql = """
-        SELECT current_setting('wal_level'),
-               (SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user),
-               EXISTS (SELECT 1 FROM pg_publication WHERE pubname = $1)
-        """;
+    public const string Auto = "auto";
 
-    public static async Task<ITickSource> ChooseAsync(NpgsqlDataSource dataSource, string connectionString, IngestOptions options,
-        IngestMetrics metrics, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>A prepared source and the snapshot its start-up state must be read under (null: any).</summary>
+    public readonly record struct Prepared(ITickSource Source, string? ExportedSnapshot);
+
+    public static async Task<Prepared> ChooseAsync(IReadOnlyList<TickSourceRegistration> sources, TickSourceContext context,
+        CancellationToken cancellationToken)
     {
-        var logger = loggers.CreateLogger<ITickSource>();
-        var notify = new NotifyTickSource(dataSource, metrics, metrics.Clock, logger);
-        if (options.Source == "notify")
+        var wanted = context.Options.Source;
+        if (wanted != Auto)
         {
-            return notify;
-        }
-
-        var reason = await WhyNoReplicationAsync(dataSource, options, cancellationToken);
-        if (reason is null)
-        {
-            var replication = new ReplicationTickSource(connectionString, dataSource, options, metrics, logger);
-            try
+            var registration = sources.FirstOrDefault(s => s.Name == wanted)
+                ?? throw new InvalidOperationException($"Ingest:Source names {wanted}, which is not a registered change source");
+            if (await registration.WhyUnavailableAsync(context, cancellationToken) is { } reason)
             {
-                await replication.PrepareAsync(cancellationToken);
-                await ReplicationSlot.DropIdleLegacySlotAsync(dataSource, options, logger, cancellationToken);
-                return replication;
+                throw new InvalidOperationException($"Ingest:Source is {wanted}, but the server does not allow it: {reason}");
             }
-            catch (PostgresException e) when (options.Source == "auto")
-            {
-                reason = e.MessageText;
-            }
+
+            return await PrepareAsync(registration.Create(context), cancellationToken);
         }
 
-        if (options.Source == "replication")
+        (string Source, string Reason)? passedOver = null;
+        foreach (var registration in sources)
         {
-            throw new InvalidOperationException($"Ingest:Source is replication, but the server does not allow it: {reason}");
+            var reason = await registration.WhyUnavailableAsync(context, cancellationToken);
+            if (reason is null)
+            {
+                var source = registration.Create(context);
+                try
+                {
+                    var prepared = await PrepareAsync(source, cancellationToken);
+                    if (passedOver is { } skipped)
+                    {
+                        IngestLog.FallingBack(context.Logger, skipped.Source, skipped.Reason, source.Name);
+                    }
+
+                    return prepared;
+                }
+                catch (PostgresException e)
+                {
+                    reason = e.MessageText;
+                }
+            }
+
+            passedOver ??= (registration.Name, reason);
         }
 
-        IngestLog.FallingBack(logger, reason!);
-        return notify;
+        throw new InvalidOperationException(passedOver is { } first
+            ? $"Ingest:Source is auto, but the server allows none of the change sources ({first.Source}: {first.Reason})"
+            : "Ingest:Source is auto, but no change source is registered");
     }
 
-    private static async Task<string?> WhyNoReplicationAsync(NpgsqlDataSource dataSource, IngestOptions options, CancellationToken cancellationToken)
+    private static async Task<Prepared> PrepareAsync(ITickSource source, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(CapabilitiesSql);
-        command.Parameters.Add(new() { Value = options.Publication });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return reader.GetString(0) != "logical" ? $"wal_level is {reader.GetString(0)}, not logical"
-            : !reader.GetBoolean(1) ? "the role has no REPLICATION privilege"
-            : !reader.GetBoolean(2) ? $"publication {options.Publication} does not exist"
-            : null;
+        try
+        {
+            return new(source, await source.PrepareAsync(cancellationToken));
+        }
+        catch
+        {
+            await source.DisposeAsync();
+            throw;
+        }
     }
 }

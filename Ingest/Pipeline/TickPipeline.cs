@@ -20,6 +20,7 @@ public sealed class TickPipeline : IHostedService, IDisposable
     private readonly string _connectionString;
     private readonly IngestOptions _options;
     private readonly IngestMetrics _metrics;
+    private readonly IReadOnlyList<TickSourceRegistration> _sources;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private static readonly TimeSpan FirstRestartDelay = TimeSpan.FromMilliseconds(100);
@@ -33,15 +34,18 @@ public sealed class TickPipeline : IHostedService, IDisposable
     private ITickSource? _source;
     private TransactionSnapshot? _snapshot;
     private Task _running = Task.CompletedTask;
-    private Task _slotMonitor = Task.CompletedTask;
+    private Task _backlogMonitor = Task.CompletedTask;
     private int _disposed;
 
-    public TickPipeline(NpgsqlDataSource dataSource, string connectionString, IngestOptions options, IngestMetrics metrics, ILoggerFactory loggers)
+    /// <param name="sources">The change sources <c>Ingest:Source</c> chooses from, best first; null: <see cref="TickSourceRegistration.BuiltIn"/>.</param>
+    public TickPipeline(NpgsqlDataSource dataSource, string connectionString, IngestOptions options, IngestMetrics metrics, ILoggerFactory loggers,
+        IEnumerable<TickSourceRegistration>? sources = null)
     {
         _dataSource = dataSource;
         _connectionString = connectionString;
         _options = options;
         _metrics = metrics;
+        _sources = sources?.ToList() ?? TickSourceRegistration.BuiltIn;
         _loggers = loggers;
         _logger = loggers.CreateLogger<TickPipeline>();
         Book = new QuoteBook(new TradingSession(options.SessionStartUtc), options.MaxFutureSkew);
@@ -61,7 +65,7 @@ public sealed class TickPipeline : IHostedService, IDisposable
     /// <summary>The recent updates of each symbol, for resuming subscribers.</summary>
     public ReplayBuffer Replays { get; }
 
-    /// <summary>"replication" or "notify", once started.</summary>
+    /// <summary>The change source's name (see <see cref="ITickSource.Name"/>), once started.</summary>
     public string SourceName => _source?.Name ?? "";
 
     /// <summary>Completes when the start-up state is loaded and the stream is running.</summary>
@@ -73,13 +77,14 @@ public sealed class TickPipeline : IHostedService, IDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _source = await SourceSelector.ChooseAsync(_dataSource, _connectionString, _options, _metrics, _loggers, cancellationToken);
-        var exported = (_source as ReplicationTickSource)?.ExportedSnapshot;
-        var state = await LoadAsync(exported, cancellationToken);
+        var context = new TickSourceContext(_dataSource, _connectionString, _options, _metrics, _loggers.CreateLogger<ITickSource>());
+        var (source, exportedSnapshot) = await SourceSelector.ChooseAsync(_sources, context, cancellationToken);
+        _source = source;
+        var state = await LoadAsync(exportedSnapshot, cancellationToken);
         _running = RunAsync(_stopping.Token);
-        if (_source is ReplicationTickSource replication)
+        if (source.HoldsBacklog)
         {
-            _slotMonitor = SlotMonitor.RunAsync(_dataSource, () => replication.SlotName, _options, _metrics, _logger, _stopping.Token);
+            _backlogMonitor = BacklogMonitor.RunAsync(source, _options, _metrics, _logger, _stopping.Token);
         }
 
         IngestLog.PipelineStarted(_logger, _source.Name, state.Quotes.Count, state.Snapshot.Xmax);
@@ -96,7 +101,7 @@ public sealed class TickPipeline : IHostedService, IDisposable
 
         await _stopping.CancelAsync();
         await _running.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await _slotMonitor.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _backlogMonitor.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (_source is not null)
         {
             await _source.DisposeAsync();
@@ -104,8 +109,8 @@ public sealed class TickPipeline : IHostedService, IDisposable
     }
 
     /// <summary>
-    /// Loads the book under <paramref name="exportedSnapshot"/> (a new temporary slot's, at start) or a
-    /// snapshot of its own (a restart: the source's next slot reloads again under its own snapshot).
+    /// Loads the book under <paramref name="exportedSnapshot"/> (the source's, at start) or a snapshot
+    /// of its own (a restart: a source that needs a snapshot of its own then hands on a reload).
     /// </summary>
     private async Task<StartupState> LoadAsync(string? exportedSnapshot, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Ticker.Database.ChangeFeed;
 
 namespace Ticker.Ingest.Sources;
 
@@ -7,8 +8,11 @@ public sealed class IngestOptions
 {
     public const string Section = "Ingest";
 
-    /// <summary><c>auto</c> (replication when the server allows it, else notify), <c>replication</c>, or <c>notify</c>.</summary>
-    [RegularExpression("^(auto|replication|notify)$", ErrorMessage = "Ingest:Source must be auto, replication or notify.")]
+    /// <summary>
+    /// <c>auto</c> (replication when the server allows it, else notify), or the name of a registered
+    /// change source (<see cref="TickSourceRegistration"/>): <c>replication</c>, <c>notify</c>.
+    /// Checked against the registered names by <see cref="IngestOptionsValidator"/>.
+    /// </summary>
     public string Source { get; set; } = "auto";
 
     /// <summary>
@@ -18,7 +22,7 @@ public sealed class IngestOptions
     [RegularExpression("^[a-z0-9_]{0,63}$", ErrorMessage = "Ingest:SlotName must be empty or 1-63 characters of a-z, 0-9 and _.")]
     public string SlotName { get; set; } = "";
 
-    public string Publication { get; set; } = "ticker_ticks";
+    public string Publication { get; set; } = ReplicationSupport.DefaultPublication;
 
     /// <summary>Updates kept per symbol for resuming subscribers.</summary>
     [Range(1, 1_000_000, ErrorMessage = "Ingest:ReplayDepth must be between 1 and 1000000.")]

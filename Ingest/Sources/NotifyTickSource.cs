@@ -1,8 +1,7 @@
-using System.Data;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Ticker.Database.Ticks;
+using Ticker.Database.ChangeFeed;
 using Ticker.Ingest.Pipeline;
 
 namespace Ticker.Ingest.Sources;
@@ -26,7 +25,18 @@ internal sealed class NotifyTickSource(NpgsqlDataSource dataSource, IngestMetric
     private long _cursorXid = -1;
     private long _cursorId = long.MinValue;
 
-    public string Name => "notify";
+    /// <summary>Selected by <c>Ingest:Source=notify</c>; what <c>auto</c> falls back to. Any server allows it.</summary>
+    public static TickSourceRegistration Registration { get; } = new("notify",
+        (_, _) => Task.FromResult<string?>(null),
+        context => new NotifyTickSource(context.DataSource, context.Metrics, context.Metrics.Clock, context.Logger));
+
+    public string Name => Registration.Name;
+
+    /// <summary>The server keeps nothing for it: the horizon lives in memory and restarts from the start-up snapshot.</summary>
+    public bool HoldsBacklog => false;
+
+    /// <summary>Nothing to open first: the catch-up reads from whatever snapshot the start-up state was read under.</summary>
+    public Task<string?> PrepareAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     public IAsyncEnumerable<SourceEvent> ReadAsync(TransactionSnapshot snapshot, CancellationToken cancellationToken)
     {
@@ -39,15 +49,11 @@ internal sealed class NotifyTickSource(NpgsqlDataSource dataSource, IngestMetric
         // Nothing to tell the server: the horizon lives in memory and restarts from the start-up snapshot.
     }
 
+    public Task<SourceBacklog?> ReadBacklogAsync(CancellationToken cancellationToken) => Task.FromResult<SourceBacklog?>(null);
+
     private async IAsyncEnumerable<SourceEvent> ReadOnceAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var listener = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var listen = new NpgsqlCommand("LISTEN ticker_ticks", listener))
-        {
-            // Listen before reading, so a commit between the read and the wait still wakes us.
-            await listen.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await using var listener = await TickNotifications.ListenAsync(dataSource, cancellationToken);
         metrics.Stream.MarkUp();
         while (true)
         {
@@ -60,24 +66,11 @@ internal sealed class NotifyTickSource(NpgsqlDataSource dataSource, IngestMetric
         }
     }
 
-    private const string PageSql = """
-        SELECT id, symbol, ts, price, size, bid, ask, txid FROM ticks
-        WHERE txid >= $1 AND txid < $2 AND (txid, id) > ($3, $4)
-        ORDER BY txid, id
-        LIMIT $5
-        """;
-
     /// <summary>Every tick of transactions in [horizon, new horizon), in pages, under one snapshot.</summary>
     private async IAsyncEnumerable<SourceEvent> CatchUpAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        long newHorizon;
-        await using (var command = new NpgsqlCommand("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint", connection, transaction))
-        {
-            newHorizon = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        }
-
+        await using var reader = await CommittedTickReader.OpenAsync(dataSource, cancellationToken);
+        var newHorizon = reader.Horizon;
         if (newHorizon <= _horizon)
         {
             yield break;
@@ -89,26 +82,16 @@ internal sealed class NotifyTickSource(NpgsqlDataSource dataSource, IngestMetric
         while (rows == PageSize)
         {
             rows = 0;
-            await using var command = new NpgsqlCommand(PageSql, connection, transaction);
-            command.Parameters.Add(new() { Value = _horizon });
-            command.Parameters.Add(new() { Value = newHorizon });
-            command.Parameters.Add(new() { Value = _cursorXid });
-            command.Parameters.Add(new() { Value = _cursorId });
-            command.Parameters.Add(new() { Value = PageSize });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            await foreach (var (xid, tick) in reader.ReadPageAsync(_horizon, newHorizon, _cursorXid, _cursorId, PageSize, cancellationToken))
             {
                 rows++;
-                var xid = reader.GetInt64(7);
                 if (lastXid >= 0 && xid != lastXid)
                 {
                     yield return SourceEvent.ForCommit(lastXid, readTime, (ulong)lastXid);
                 }
 
                 lastXid = _cursorXid = xid;
-                _cursorId = reader.GetInt64(0);
-                var tick = new StoredTick(_cursorId, reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), Numeric.Trim(reader.GetDecimal(3)),
-                    reader.GetInt64(4), reader.IsDBNull(5) ? null : Numeric.Trim(reader.GetDecimal(5)), reader.IsDBNull(6) ? null : Numeric.Trim(reader.GetDecimal(6)));
+                _cursorId = tick.Id;
                 // The commit time is not recorded without track_commit_timestamp; the read time stands in.
                 yield return SourceEvent.ForTick(tick, xid, readTime);
             }

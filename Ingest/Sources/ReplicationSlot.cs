@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Npgsql.Replication;
-using Npgsql.Replication.PgOutput;
+using Ticker.Database.ChangeFeed;
 
 namespace Ticker.Ingest.Sources;
 
@@ -18,13 +18,6 @@ internal sealed class ReplicationSlot
 {
     /// <summary>The slot name older versions used by default; dropped when found idle (see docs/operations.md).</summary>
     public const string LegacyDefaultName = "ticker_hub";
-
-    private const string ActivePidSql = "SELECT active_pid FROM pg_replication_slots WHERE slot_name = $1";
-
-    private const string DropLegacySql = """
-        SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
-        WHERE slot_name = $1 AND NOT active AND NOT temporary AND plugin = 'pgoutput' AND database = current_database()
-        """;
 
     private ReplicationSlot(LogicalReplicationConnection connection, string name, string? snapshotName)
     {
@@ -63,10 +56,9 @@ internal sealed class ReplicationSlot
             {
                 // 16 random hex digits: two hubs never pick the same name on one server.
                 var name = $"ticker_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
-                var slot = await connection.CreatePgOutputReplicationSlot(name, temporarySlot: true,
-                    slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken);
-                IngestLog.TemporarySlotCreated(logger, name, slot.SnapshotName!);
-                return new ReplicationSlot(connection, name, slot.SnapshotName);
+                var snapshot = await ReplicationSlots.CreateTemporaryAsync(connection, name, cancellationToken);
+                IngestLog.TemporarySlotCreated(logger, name, snapshot);
+                return new ReplicationSlot(connection, name, snapshot);
             }
 
             await CreateOrReuseDurableAsync(connection, dataSource, options.SlotName, atStart, logger, cancellationToken);
@@ -88,10 +80,7 @@ internal sealed class ReplicationSlot
             return;
         }
 
-        await using var command = dataSource.CreateCommand(DropLegacySql);
-        command.Parameters.Add(new() { Value = LegacyDefaultName });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (await reader.ReadAsync(cancellationToken))
+        if (await ReplicationSlots.DropIdleAsync(dataSource, LegacyDefaultName, cancellationToken))
         {
             IngestLog.LegacySlotDropped(logger, LegacyDefaultName);
         }
@@ -100,15 +89,10 @@ internal sealed class ReplicationSlot
     private static async Task CreateOrReuseDurableAsync(LogicalReplicationConnection connection, NpgsqlDataSource dataSource, string name,
         bool atStart, ILogger logger, CancellationToken cancellationToken)
     {
-        try
+        if (await ReplicationSlots.CreateDurableAsync(connection, name, cancellationToken))
         {
-            await connection.CreatePgOutputReplicationSlot(name, temporarySlot: false,
-                slotSnapshotInitMode: LogicalSlotSnapshotInitMode.NoExport, cancellationToken: cancellationToken);
             IngestLog.SlotCreated(logger, name);
             return;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateObject)
-        {
         }
 
         if (!atStart)
@@ -118,9 +102,7 @@ internal sealed class ReplicationSlot
 
         // A durable slot streams to one connection at a time: a second hub configured with the same
         // name would wait forever behind the first. Say so at start instead.
-        await using var command = dataSource.CreateCommand(ActivePidSql);
-        command.Parameters.Add(new() { Value = name });
-        if (await command.ExecuteScalarAsync(cancellationToken) is int pid)
+        if (await ReplicationSlots.ActivePidAsync(dataSource, name, cancellationToken) is { } pid)
         {
             throw new InvalidOperationException(
                 $"Ingest:SlotName: replication slot {name} is in use by another connection (PostgreSQL backend pid {pid}), " +

@@ -5,6 +5,7 @@ using Npgsql.Replication;
 using Npgsql.Replication.PgOutput;
 using Npgsql.Replication.PgOutput.Messages;
 using NpgsqlTypes;
+using Ticker.Database.ChangeFeed;
 using Ticker.Database.Ticks;
 using Ticker.Ingest.Pipeline;
 
@@ -42,20 +43,37 @@ internal sealed class ReplicationTickSource(string connectionString, NpgsqlDataS
     private long _partialHandedOut;
     private LogicalReplicationConnection? _connection;
 
-    public string Name => "replication";
+    /// <summary>Selected by <c>Ingest:Source=replication</c>; the first choice of <c>auto</c>.</summary>
+    public static TickSourceRegistration Registration { get; } = new("replication",
+        (context, ct) => ReplicationSupport.WhyUnavailableAsync(context.DataSource, context.Options.Publication, ct),
+        context => new ReplicationTickSource(context.ConnectionString, context.DataSource, context.Options, context.Metrics, context.Logger));
+
+    public string Name => Registration.Name;
+
+    public bool HoldsBacklog => true;
 
     /// <summary>The slot streamed from now (a temporary slot gets a new name after each reconnect).</summary>
     public string SlotName { get; private set; } = options.SlotName;
 
-    /// <summary>The snapshot to read the start-up state under (temporary slot), or null (durable: any snapshot taken after <see cref="PrepareAsync"/>).</summary>
-    public string? ExportedSnapshot { get; private set; }
-
-    /// <summary>Opens the slot. Runs before the start-up state is read so nothing falls between them.</summary>
-    public async Task PrepareAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the slot, before the start-up state is read so nothing falls between them. Returns the
+    /// snapshot to read that state under (temporary slot), or null (durable: any snapshot taken now).
+    /// </summary>
+    public async Task<string?> PrepareAsync(CancellationToken cancellationToken)
     {
         _prepared = await ReplicationSlot.OpenAsync(connectionString, dataSource, options, atStart: true, logger, cancellationToken);
         SlotName = _prepared.Name;
-        ExportedSnapshot = _prepared.SnapshotName;
+        await ReplicationSlot.DropIdleLegacySlotAsync(dataSource, options, logger, cancellationToken);
+        return _prepared.SnapshotName;
+    }
+
+    /// <summary>The WAL the slot streamed from now holds back; null while it does not exist (between connections).</summary>
+    public async Task<SourceBacklog?> ReadBacklogAsync(CancellationToken cancellationToken)
+    {
+        var slot = SlotName;
+        return await ReplicationSlots.ReadRetentionAsync(dataSource, slot, cancellationToken) is { } retention
+            ? new SourceBacklog(slot, retention.Bytes, retention.WalStatus, Lost: retention.WalStatus == "lost", AtRisk: retention.WalStatus == "unreserved")
+            : null;
     }
 
     public IAsyncEnumerable<SourceEvent> ReadAsync(TransactionSnapshot snapshot, CancellationToken cancellationToken) =>

@@ -1,0 +1,4 @@
+namespace Ticker.Database.ChangeFeed;
+
+/// <summary>Every symbol's state and the snapshot it was read under (<c>pg_current_snapshot()</c> as text: <c>xmin:xmax:xip,...</c>).</summary>
+public sealed record SymbolStateSet(string Snapshot, IReadOnlyList<SymbolState> Symbols);

@@ -10,6 +10,7 @@ public sealed class SymbolsTests
     [InlineData("aapl", "upper-case")]
     [InlineData("A\u0000B", "upper-case")]
     [InlineData("-AAPL", "upper-case")]
+    [InlineData("AAPL\n", "upper-case")]
     public void Explain_BadSymbol_SaysWhy(string symbol, string reason)
     {
         Assert.False(Symbols.IsValid(symbol));

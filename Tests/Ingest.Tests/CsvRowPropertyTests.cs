@@ -42,7 +42,7 @@ public sealed class CsvRowPropertyTests
         ("AAPL,2026-03-02T14:30:00Z,1," + new string('9', 5000), "line is longer than 4096 bytes"),
     ];
 
-    [Property(MaxTest = 500)]
+    [Property(MaxTest = 300)]
     public Property ValidRow_ReadsBackAsItsTick() =>
         Prop.ForAll(ValidRow().ToArbitrary(), row =>
         {
@@ -53,7 +53,7 @@ public sealed class CsvRowPropertyTests
             Assert.Equal(row.Tick, tick);
         });
 
-    [Property(MaxTest = 200)]
+    [Property(MaxTest = 100)]
     public Property File_EveryRowAnsweredOnItsLine() =>
         Prop.ForAll(FileGenerator().ToArbitrary(), file =>
         {

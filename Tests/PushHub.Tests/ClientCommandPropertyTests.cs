@@ -21,7 +21,7 @@ public sealed class ClientCommandPropertyTests
 
     private static readonly string[] Codes = ["bad-json", "invalid-argument", "unknown-op", "invalid-symbol", "too-many-symbols"];
 
-    [Property(MaxTest = 500)]
+    [Property(MaxTest = 300)]
     public Property ValidCommand_ParsesToWhatWasGenerated() =>
         Prop.ForAll(ValidCommand().ToArbitrary(), sample =>
         {
@@ -30,11 +30,11 @@ public sealed class ClientCommandPropertyTests
             Assert.Equal(sample.Expected, Describe(command));
         });
 
-    [Property(MaxTest = 1000)]
+    [Property(MaxTest = 300)]
     public Property AnyText_GivesACommandOrAPreciseError() =>
         Prop.ForAll(HostileText().ToArbitrary(), text => AssertAnswered(Encoding.UTF8.GetBytes(text)));
 
-    [Property(MaxTest = 500)]
+    [Property(MaxTest = 300)]
     public Property AnyBytes_GiveACommandOrAPreciseError() =>
         Prop.ForAll(Gen.OneOf(Bytes(0, 100), BrokenValidCommand()).ToArbitrary(), AssertAnswered);
 

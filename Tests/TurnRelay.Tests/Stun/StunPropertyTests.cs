@@ -12,7 +12,7 @@ namespace Ticker.TurnRelay.Tests.Stun;
 [Trait("Tier", "Fast")]
 public sealed class StunPropertyTests
 {
-    [Property(MaxTest = 300)]
+    [Property(MaxTest = 200)]
     public Property BuiltMessage_ParsesToWhatWasWritten() =>
         Prop.ForAll(StunSample.Generator.ToArbitrary(), sample =>
         {
@@ -43,7 +43,7 @@ public sealed class StunPropertyTests
             Assert.Equal(sample.Fingerprint, StunFingerprint.Verify(reader));
         });
 
-    [Property(MaxTest = 300)]
+    [Property(MaxTest = 200)]
     public Property XorAddressAndErrorCode_RoundTrip() =>
         Prop.ForAll(AddressGenerator().ToArbitrary(), ErrorGenerator().ToArbitrary(), (address, error) =>
         {
@@ -61,7 +61,7 @@ public sealed class StunPropertyTests
             Assert.Equal(error.Reason, Encoding.UTF8.GetString(reason));
         });
 
-    [Property(MaxTest = 1000)]
+    [Property(MaxTest = 300)]
     public Property ArbitraryBytes_ParseToAResultAndNeverThrow() =>
         Prop.ForAll(HostileGenerator().ToArbitrary(), bytes =>
         {
@@ -91,7 +91,7 @@ public sealed class StunPropertyTests
             ChannelDataFrame.TryGetStreamFrameLength(bytes, out _);
         });
 
-    [Property(MaxTest = 500)]
+    [Property(MaxTest = 300)]
     public Property SingleBitFlip_FailsIntegrityOrFingerprint() =>
         Prop.ForAll(FlipGenerator().ToArbitrary(), flip =>
         {

@@ -10,7 +10,7 @@ namespace Ticker.WebRtc.Tests.Sctp;
 [Trait("Tier", "Fast")]
 public sealed class ChunkPropertyTests
 {
-    [Property(MaxTest = 300)]
+    [Property(MaxTest = 200)]
     public Property DataChunk_InAPacket_RoundTrips() =>
         Prop.ForAll(DataGenerator().ToArbitrary(), data =>
         {
@@ -35,7 +35,7 @@ public sealed class ChunkPropertyTests
             Assert.Equal(data.UserData, parsed.UserData.ToArray());
         });
 
-    [Property(MaxTest = 300)]
+    [Property(MaxTest = 200)]
     public Property Sack_FromTracker_CarriesTheGapsAndDuplicates() =>
         Prop.ForAll(SackGenerator().ToArbitrary(), sample =>
         {
@@ -65,7 +65,7 @@ public sealed class ChunkPropertyTests
             Assert.Equal(duplicatesAt + (4 * reported), length);
         });
 
-    [Property(MaxTest = 300)]
+    [Property(MaxTest = 200)]
     public Property Sack_IntoAnySmallBuffer_StillParsesWithAPrefixOfTheGaps() =>
         Prop.ForAll(SackGenerator().ToArbitrary(), Gen.Choose(12, 160).ToArbitrary(), (sample, size) =>
         {
@@ -89,7 +89,7 @@ public sealed class ChunkPropertyTests
             Assert.Equal(Expected(initial, offsets).Gaps.Take(gaps.Count), gaps);
         });
 
-    [Property(MaxTest = 300)]
+    [Property(MaxTest = 200)]
     public Property Init_RoundTripsWithCookieAndSkippedParameters() =>
         Prop.ForAll(InitGenerator().ToArbitrary(), sample =>
         {
@@ -107,7 +107,7 @@ public sealed class ChunkPropertyTests
             Assert.Empty(unrecognized); // 10xx parameters are skipped without a report
         });
 
-    [Property(MaxTest = 1000)]
+    [Property(MaxTest = 300)]
     public Property ArbitraryBytes_ValidateOrRefuse_NeverThrow() =>
         Prop.ForAll(HostileGenerator().ToArbitrary(), packet =>
         {
@@ -127,7 +127,7 @@ public sealed class ChunkPropertyTests
             Assert.Equal(count, seen);
         });
 
-    [Property(MaxTest = 500)]
+    [Property(MaxTest = 300)]
     public Property Crc32c_MatchesABitwiseReference() =>
         Prop.ForAll(Bytes(0, 300).ToArbitrary(), data =>
         {

@@ -53,6 +53,18 @@ public sealed class CsvRowPropertyTests
             Assert.Equal(row.Tick, tick);
         });
 
+    [Property(MaxTest = 300)]
+    public Property Fields_QuotedAsRfc4180_SplitBackToThemselves() =>
+        Prop.ForAll(FieldsGenerator().ToArbitrary(), fields =>
+        {
+            var line = string.Join(",", fields.Select(f => f.Quote ? "\"" + f.Text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : f.Text));
+
+            var split = CsvFields.Split(line, out var error);
+
+            Assert.Null(error);
+            Assert.Equal(fields.Select(f => f.Text), split);
+        });
+
     [Property(MaxTest = 100)]
     public Property File_EveryRowAnsweredOnItsLine() =>
         Prop.ForAll(FileGenerator().ToArbitrary(), file =>
@@ -221,6 +233,18 @@ public sealed class CsvRowPropertyTests
         byte[] bytes = [.. bom ? new byte[] { 0xEF, 0xBB, 0xBF } : [], .. Encoding.UTF8.GetBytes(text.ToString())];
         return (bytes, expected, chunkSize);
     }
+
+    /// <summary>Up to 16 fields; those holding a comma or a quote, and some others, quoted (RFC 4180).</summary>
+    private static Gen<(string Text, bool Quote)[]> FieldsGenerator() =>
+        from count in Gen.Choose(1, CsvFields.MaxFields)
+        from fields in Gen.ArrayOf(
+            from length in Gen.Choose(0, 12)
+            from chars in Gen.ArrayOf(Gen.Elements("Az9 ,\".-é\t".ToCharArray()), length)
+            from quote in Gen.Elements(false, true)
+            let text = new string(chars)
+            select (text, quote || text.Contains(',', StringComparison.Ordinal) || text.Contains('"', StringComparison.Ordinal)),
+            count)
+        select fields;
 
     /// <summary>Printable text with commas, quotes and spaces that never reads as blank or as a header.</summary>
     private static Gen<string> Noise() =>

@@ -85,6 +85,9 @@ public sealed class ClientCommandPropertyTests
         {
             Assert.Contains(invalid.Code, Codes);
             Assert.False(string.IsNullOrWhiteSpace(invalid.Message));
+
+            // The answer must also go out: the session writes it as JSON, echoing the id.
+            Assert.NotEmpty(QuoteJson.Error(invalid.Code, invalid.Message, invalid.Id));
         }
     }
 
@@ -226,13 +229,13 @@ public sealed class ClientCommandPropertyTests
         var scalar = Gen.Elements(
             "null", "true", "false", "0", "-1", "1e400", "-0.0", "0.05", "1000.5", "12345678901234567890", "3.5", "\"\"",
             "\"AAPL\"", "\"*\"", "\"aapl\"", "\"AAPL\\n\"", "\"\\ud800\"", "\"\\udc00x\"", "\"\\u0000\"", "\"v=0\\r\\n\"",
-            "\"" + new string('A', 70) + "\"", "{}", "[]", "[1,2]", "{\"AAPL\":-1}", "{\"AAPL\":1.5}", "{\"\\ud800\":1}", "[\"AAPL\",1]");
+            "\"" + new string('A', 70) + "\"", "\"" + new string('A', 39) + "😀\"", "{}", "[]", "[1,2]", "{\"AAPL\":-1}", "{\"AAPL\":1.5}", "{\"\\ud800\":1}", "[\"AAPL\",1]");
         var value = Gen.OneOf(
             scalar,
             ArrayOf(scalar, 0, 4).Select(items => "[" + string.Join(",", items) + "]"),
             ArrayOf(Gen.Zip(Gen.Elements("\"AAPL\"", "\"MSFT\"", "\"x\"", "\"\\ud83d\""), scalar), 0, 3)
                 .Select(members => "{" + string.Join(",", members.Select(m => m.Item1 + ":" + m.Item2)) + "}"));
-        var op = Gen.Elements("\"subscribe\"", "\"unsubscribe\"", "\"ping\"", "\"rtc-offer\"", "\"auth\"", "\"refresh\"", "\"pong\"", "\"\\ud800\"", "1", "null");
+        var op = Gen.Elements("\"" + new string('x', 39) + "😀\"", "\"subscribe\"", "\"unsubscribe\"", "\"ping\"", "\"rtc-offer\"", "\"auth\"", "\"refresh\"", "\"pong\"", "\"\\ud800\"", "1", "null");
         var member = Gen.Zip(Gen.Elements("id", "symbols", "maxRate", "resume", "sdp", "token", "op", "\\ud800"), value)
             .Select(m => $"\"{m.Item1}\":{m.Item2}");
         var document =

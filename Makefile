@@ -18,11 +18,12 @@ TEST_PACKAGES := coturn chromium iproute2 iptables haproxy
 PUBLISH_DIR ?= dist
 RID ?= linux-x64
 
-.PHONY: help deps deps-run install-packages build run test bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import token publish publish-test bench-rolling bench-hubs clean
+.PHONY: help deps deps-run install-packages build run test test-fast bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import token publish publish-test bench-rolling bench-hubs clean
 
 help:
 	@echo "make run      run the whole service (local PostgreSQL, schema, simulated feed, hub, relay)"
 	@echo "make test     run every test against a real PostgreSQL that the run starts itself"
+	@echo "make test-fast   only the fast tier (codecs, parsers, fake-clock units): no PostgreSQL, no processes, no browser"
 	@echo "make bench    run the benchmarks; figures go to docs/benchmarks.md (SOAK_MINUTES=30: the soak's length)"
 	@echo "make turn ARGS=\"...\"   run the TURN relay standalone (coturn's option names)"
 	@echo "make bench-hubs   PostgreSQL CPU per hub (walsender): 1 and 10 hubs on one database at 20,000 ticks/s"
@@ -86,6 +87,11 @@ run: deps-run build
 
 test: deps build
 	$(DOTNET) test Ticker.sln -c $(CONFIG) --no-build $(TEST_ARGS)
+
+# The fast tier: test classes marked [Trait("Tier", "Fast")] need no PostgreSQL, no child process and
+# no browser: nothing is installed or started beyond what the build restores (NuGet, the dashboard's npm).
+test-fast: build
+	$(DOTNET) test Ticker.sln -c $(CONFIG) --no-build --filter "Tier=Fast" $(TEST_ARGS)
 
 bench: deps build
 	Tests/Benchmarks/run.sh

@@ -21,6 +21,7 @@ public static partial class Symbols
         _ => null,
     };
 
-    [GeneratedRegex(@"^[A-Z0-9^][A-Z0-9.:/^=_-]{0,31}$", RegexOptions.CultureInvariant)]
+    // \z, not $: .NET's $ also matches before a final newline, which the constraint's $ does not.
+    [GeneratedRegex(@"^[A-Z0-9^][A-Z0-9.:/^=_-]{0,31}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Format();
 }

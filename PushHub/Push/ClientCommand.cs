@@ -26,6 +26,20 @@ internal abstract record ClientCommand(JsonElement? Id)
     /// <summary>Parses one text frame. Never throws: anything wrong becomes <see cref="Invalid"/> naming the problem.</summary>
     public static ClientCommand Parse(ReadOnlyMemory<byte> utf8, int maxSymbols)
     {
+        try
+        {
+            return ParseDocument(utf8, maxSymbols);
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonDocument accepts an escaped lone surrogate ("\ud800") anywhere, and invalid UTF-8 inside a
+            // string; reading such a string or property name as .NET text throws. That is an answer, not a crash.
+            return new Invalid(null, "bad-json", $"not valid JSON text: {e.Message}");
+        }
+    }
+
+    private static ClientCommand ParseDocument(ReadOnlyMemory<byte> utf8, int maxSymbols)
+    {
         JsonDocument document;
         try
         {

@@ -2,6 +2,7 @@ using Ticker.Database.Ticks;
 
 namespace Ticker.Database.Tests;
 
+[Trait("Tier", "Fast")]
 public sealed class SymbolsTests
 {
     [Theory]
@@ -10,6 +11,7 @@ public sealed class SymbolsTests
     [InlineData("aapl", "upper-case")]
     [InlineData("A\u0000B", "upper-case")]
     [InlineData("-AAPL", "upper-case")]
+    [InlineData("AAPL\n", "upper-case")]
     public void Explain_BadSymbol_SaysWhy(string symbol, string reason)
     {
         Assert.False(Symbols.IsValid(symbol));

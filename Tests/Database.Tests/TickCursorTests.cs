@@ -2,6 +2,7 @@ using Ticker.Database.Ticks;
 
 namespace Ticker.Database.Tests;
 
+[Trait("Tier", "Fast")]
 public sealed class TickCursorTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Ticker.Ingest.Feeds.Csv;
 
 namespace Ticker.Ingest.Tests;
 
+[Trait("Tier", "Fast")]
 public sealed class CsvLineReaderTests
 {
     private static async Task<List<CsvLine>> ReadAsync(byte[] bytes)

@@ -2,6 +2,7 @@ using Ticker.Ingest.Feeds.Csv;
 
 namespace Ticker.Ingest.Tests;
 
+[Trait("Tier", "Fast")]
 public sealed class CsvTickParserTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);

@@ -3,6 +3,7 @@ using Ticker.Ingest.Pipeline;
 
 namespace Ticker.Ingest.Tests;
 
+[Trait("Tier", "Fast")]
 public sealed class QuoteBookTests
 {
     private static readonly DateTimeOffset Day = new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);

@@ -6,6 +6,7 @@ using Ticker.Ingest.Sources;
 namespace Ticker.Ingest.Tests;
 
 /// <summary>The pipeline's core query over a scripted change stream, in virtual time.</summary>
+[Trait("Tier", "Fast")]
 public sealed class QuoteUpdateObservableTests : ReactiveTest
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 2, 14, 30, 0, TimeSpan.Zero);

@@ -2,6 +2,7 @@ using Ticker.Ingest.Pipeline;
 
 namespace Ticker.Ingest.Tests;
 
+[Trait("Tier", "Fast")]
 public sealed class ReplayBufferTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 2, 14, 30, 0, TimeSpan.Zero);

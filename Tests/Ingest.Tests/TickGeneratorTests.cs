@@ -3,6 +3,7 @@ using Ticker.Ingest.Feeds.Simulated;
 
 namespace Ticker.Ingest.Tests;
 
+[Trait("Tier", "Fast")]
 public sealed class TickGeneratorTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 2, 14, 30, 0, TimeSpan.Zero);

@@ -2,6 +2,7 @@ using Ticker.Ingest.Pipeline;
 
 namespace Ticker.Ingest.Tests;
 
+[Trait("Tier", "Fast")]
 public sealed class TransactionSnapshotTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using Ticker.PushHub.Push;
 namespace Ticker.PushHub.Tests;
 
 /// <summary>The fan-out's per-symbol subscriber sets: adds, removes and the wildcard, each touching only its symbols.</summary>
+[Trait("Tier", "Fast")]
 public sealed class FanOutTests
 {
     // Add and Remove touch neither the pipeline nor the metrics.

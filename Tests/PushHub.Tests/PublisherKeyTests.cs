@@ -2,6 +2,7 @@ using Ticker.PushHub.Grpc;
 
 namespace Ticker.PushHub.Tests;
 
+[Trait("Tier", "Fast")]
 public sealed class PublisherKeyTests
 {
     [Theory]

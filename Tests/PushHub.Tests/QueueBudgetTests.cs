@@ -4,6 +4,7 @@ using Ticker.PushHub.Push;
 namespace Ticker.PushHub.Tests;
 
 /// <summary>A connection's control messages are bounded by Hub:MaxQueuedBytes, whatever it asks for.</summary>
+[Trait("Tier", "Fast")]
 public sealed class QueueBudgetTests
 {
     private const long Budget = 64 * 1024;

@@ -7,6 +7,7 @@ namespace Ticker.PushHub.Tests;
 /// What a hub does when started from the shipped files alone: pointed at a real database, it must
 /// not write made-up prices into it. The simulated feed belongs to <c>make run</c>.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class ShippedSettingsTests
 {
     [Fact]

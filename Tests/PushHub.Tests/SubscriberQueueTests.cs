@@ -4,6 +4,7 @@ using Ticker.PushHub.Push;
 namespace Ticker.PushHub.Tests;
 
 /// <summary>The per-connection queue between subscribe and baseline (found by the rolling-restart test).</summary>
+[Trait("Tier", "Fast")]
 public sealed class SubscriberQueueTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 2, 15, 0, 0, TimeSpan.Zero);

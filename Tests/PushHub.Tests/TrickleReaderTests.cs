@@ -12,6 +12,7 @@ namespace Ticker.PushHub.Tests;
 /// of its queue must go out within Hub:StallTimeout. Time is a fake clock; sends complete when the
 /// test says, so "1.5 s per message" is exact however the machine is loaded.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class TrickleReaderTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);

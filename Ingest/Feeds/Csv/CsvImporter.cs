@@ -37,32 +37,13 @@ public sealed class CsvImporter(NpgsqlDataSource dataSource, TimeProvider? clock
         long imported;
         await using (var writer = await TickCopyWriter.BeginAsync(connection, cancellationToken))
         {
-            var firstRow = true;
-            await foreach (var line in CsvLineReader.ReadAsync(csv, cancellationToken))
+            await foreach (var row in CsvTickRows.ReadAsync(csv, clock ?? TimeProvider.System, cancellationToken))
             {
-                if (line.Text is { Length: 0 } || line.Text?.Trim().Length == 0)
-                {
-                    continue;
-                }
-
-                var error = line.Text is null ? $"line is longer than {CsvLineReader.MaxLineBytes} bytes" : null;
-                var fields = line.Text is null ? null : CsvFields.Split(line.Text, out error);
-                if (fields is not null && firstRow && CsvTickParser.IsHeader(fields))
-                {
-                    firstRow = false;
-                    error = CsvTickParser.ExplainHeader(fields);
-                    if (error is null)
-                    {
-                        continue;
-                    }
-                }
-
-                firstRow = false;
-                if (fields is not null && error is null && CsvTickParser.TryParse(fields, (clock ?? TimeProvider.System).GetUtcNow(), out var tick, out error))
+                if (row.Error is null)
                 {
                     if (badRows == 0 || policy == BadRowPolicy.Skip)
                     {
-                        await writer.WriteAsync(tick, cancellationToken);
+                        await writer.WriteAsync(row.Tick, cancellationToken);
                     }
 
                     continue;
@@ -71,7 +52,7 @@ public sealed class CsvImporter(NpgsqlDataSource dataSource, TimeProvider? clock
                 badRows++;
                 if (errors.Count < MaxReportedErrors)
                 {
-                    errors.Add(new CsvRowError(line.Number, error!));
+                    errors.Add(new CsvRowError(row.Line, row.Error));
                 }
             }
 

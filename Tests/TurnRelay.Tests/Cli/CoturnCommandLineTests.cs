@@ -5,6 +5,8 @@ namespace Ticker.TurnRelay.Tests.Cli;
 
 public sealed class CoturnCommandLineTests
 {
+    // The Parse_ tests are fast; the Executable_ ones start a process.
+    [Trait("Tier", "Fast")]
     [Fact]
     public void Parse_CommonCoturnFlags_MapOntoTurnSettings()
     {
@@ -41,6 +43,7 @@ public sealed class CoturnCommandLineTests
         Assert.Equal("/tmp/x.pid", result.Settings.PidFile);
     }
 
+    [Trait("Tier", "Fast")]
     [Fact]
     public void Parse_ConfigFile_ReadsNameValueLinesAndCommandLineWins()
     {
@@ -64,6 +67,7 @@ public sealed class CoturnCommandLineTests
         Assert.Equal("true", result.Settings.Values["Turn:Fingerprint"]);
     }
 
+    [Trait("Tier", "Fast")]
     [Theory]
     [InlineData("--no-such-option", "no-such-option")]
     [InlineData("--listening-portt=1", "listening-portt")]
@@ -77,6 +81,7 @@ public sealed class CoturnCommandLineTests
         Assert.Contains(named, result.Error, StringComparison.Ordinal);
     }
 
+    [Trait("Tier", "Fast")]
     [Fact]
     public void Parse_UnknownOptionInConfigFile_IsErrorNamingIt()
     {
@@ -85,6 +90,7 @@ public sealed class CoturnCommandLineTests
         Assert.Contains("bogus-thing", result.Error, StringComparison.Ordinal);
     }
 
+    [Trait("Tier", "Fast")]
     [Fact]
     public void Parse_KnownButUnimplementedOption_WarnsNamingIt()
     {
@@ -95,6 +101,7 @@ public sealed class CoturnCommandLineTests
         Assert.Contains(result.Warnings, w => w.Contains("relay-threads", StringComparison.Ordinal));
     }
 
+    [Trait("Tier", "Fast")]
     [Theory]
     [InlineData("--listening-port=abc")]
     [InlineData("--listening-port")]

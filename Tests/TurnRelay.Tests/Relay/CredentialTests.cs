@@ -5,6 +5,7 @@ using Ticker.TurnRelay.Relay;
 
 namespace Ticker.TurnRelay.Tests.Relay;
 
+[Trait("Tier", "Fast")]
 public sealed class CredentialTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Ticker.TurnRelay.Stun;
 namespace Ticker.TurnRelay.Tests.Stun;
 
 /// <summary>RFC 5769 test vectors: decode, verify integrity and fingerprint, re-encode byte for byte.</summary>
+[Trait("Tier", "Fast")]
 public sealed class Rfc5769VectorTests
 {
     // RFC 5769 §2.1: request with SOFTWARE, PRIORITY, ICE-CONTROLLED, USERNAME (space padded), MI, FINGERPRINT.

@@ -3,6 +3,7 @@ using Ticker.TurnRelay.Stun;
 
 namespace Ticker.TurnRelay.Tests.Stun;
 
+[Trait("Tier", "Fast")]
 public sealed class StunMessageReaderTests
 {
     private static readonly byte[] TxId = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];

@@ -13,6 +13,7 @@ namespace Ticker.WebRtc.Tests.Captured;
 /// Packets Chromium 156 sent to the hub in the end-to-end data-channel test (Vectors/capture/README.md):
 /// its fragmented DTLS ClientHello, and, decrypted, its SCTP INIT and DCEP OPEN.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class ChromiumPacketTests
 {
     private static readonly TimeSpan Start = TimeSpan.FromSeconds(100);

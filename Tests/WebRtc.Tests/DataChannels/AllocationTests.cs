@@ -3,6 +3,7 @@ using Ticker.PushHub.WebRtc.DataChannels;
 namespace Ticker.WebRtc.Tests.DataChannels;
 
 /// <summary>The quote path (Send, TryPollTransmit, SACK handling) allocates little per message.</summary>
+[Trait("Tier", "Fast")]
 public sealed class AllocationTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Ticker.PushHub.WebRtc.Sctp;
 namespace Ticker.WebRtc.Tests.DataChannels;
 
 /// <summary>Channel lifecycle over the in-memory link: opening, ids, close by RE-CONFIG, abort, limits.</summary>
+[Trait("Tier", "Fast")]
 public sealed class DataChannelLifecycleTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Ticker.PushHub.WebRtc.Sctp;
 namespace Ticker.WebRtc.Tests.DataChannels;
 
 /// <summary>Two associations (client and hub) over a lossy in-memory link with a fake clock.</summary>
+[Trait("Tier", "Fast")]
 public sealed class DataChannelPairTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using Ticker.PushHub.WebRtc.DataChannels;
 
 namespace Ticker.WebRtc.Tests.DataChannels;
 
+[Trait("Tier", "Fast")]
 public sealed class DcepMessageTests
 {
     [Fact]

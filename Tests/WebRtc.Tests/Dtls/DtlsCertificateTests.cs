@@ -6,6 +6,7 @@ using Ticker.PushHub.WebRtc.Dtls;
 
 namespace Ticker.WebRtc.Tests.Dtls;
 
+[Trait("Tier", "Fast")]
 public sealed partial class DtlsCertificateTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Ticker.WebRtc.Tests.Ice;
 /// Chromium 156's real connectivity checks (Vectors/chromium-binding-*.hex), sent to an answer with
 /// known credentials (Vectors/chromium-capture.json): the agent must accept them as they are.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class ChromiumCheckTests
 {
     private static readonly TestVectors.CaptureInfo Capture = TestVectors.Capture;

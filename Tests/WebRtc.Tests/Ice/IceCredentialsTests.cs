@@ -2,6 +2,7 @@ using Ticker.PushHub.WebRtc.Ice;
 
 namespace Ticker.WebRtc.Tests.Ice;
 
+[Trait("Tier", "Fast")]
 public sealed class IceCredentialsTests
 {
     private const string IceChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

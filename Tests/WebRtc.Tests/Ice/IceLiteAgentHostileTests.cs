@@ -6,6 +6,7 @@ using static Ticker.WebRtc.Tests.Ice.StunRequests;
 namespace Ticker.WebRtc.Tests.Ice;
 
 /// <summary>Anything but a valid check gets the right error or nothing; never an exception, never a selection.</summary>
+[Trait("Tier", "Fast")]
 public sealed class IceLiteAgentHostileTests
 {
     private static readonly IPEndPoint Source = IPEndPoint.Parse("203.0.113.7:50000");

@@ -6,6 +6,7 @@ using static Ticker.WebRtc.Tests.Ice.StunRequests;
 namespace Ticker.WebRtc.Tests.Ice;
 
 /// <summary>Peer-reflexive learning, nomination, renomination and consent, with time passed in.</summary>
+[Trait("Tier", "Fast")]
 public sealed class IceLiteAgentSelectionTests
 {
     private static readonly IPEndPoint A = IPEndPoint.Parse("198.51.100.1:40000");

@@ -3,6 +3,7 @@ using Ticker.PushHub.WebRtc.Ice;
 namespace Ticker.WebRtc.Tests.Ice;
 
 /// <summary>RFC 7983 §7 first-byte ranges, including each boundary.</summary>
+[Trait("Tier", "Fast")]
 public sealed class PacketClassifierTests
 {
     [Theory]

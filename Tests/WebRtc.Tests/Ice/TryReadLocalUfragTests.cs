@@ -5,6 +5,7 @@ using static Ticker.WebRtc.Tests.Ice.StunRequests;
 namespace Ticker.WebRtc.Tests.Ice;
 
 /// <summary>Routing on the shared port reads the local ufrag without any session state.</summary>
+[Trait("Tier", "Fast")]
 public sealed class TryReadLocalUfragTests
 {
     [Fact]

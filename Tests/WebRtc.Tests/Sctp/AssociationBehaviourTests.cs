@@ -6,6 +6,7 @@ using Ticker.WebRtc.Tests.DataChannels;
 namespace Ticker.WebRtc.Tests.Sctp;
 
 /// <summary>Single rules of RFC 4960 / 3758 observed on the wire, packet by packet.</summary>
+[Trait("Tier", "Fast")]
 public sealed class AssociationBehaviourTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using Ticker.PushHub.WebRtc.Sctp;
 
 namespace Ticker.WebRtc.Tests.Sctp;
 
+[Trait("Tier", "Fast")]
 public sealed class ChunkCodecTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using Ticker.PushHub.WebRtc.Sctp;
 
 namespace Ticker.WebRtc.Tests.Sctp;
 
+[Trait("Tier", "Fast")]
 public sealed class Crc32cTests
 {
     // RFC 3720 Appendix B.4 CRC32c examples.

@@ -4,6 +4,7 @@ using Ticker.PushHub.WebRtc.Sctp;
 
 namespace Ticker.WebRtc.Tests.Sctp;
 
+[Trait("Tier", "Fast")]
 public sealed class HandshakeTests
 {
     private static readonly TimeSpan Start = TimeSpan.FromSeconds(100);

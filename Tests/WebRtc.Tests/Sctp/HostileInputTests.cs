@@ -6,6 +6,7 @@ using Ticker.WebRtc.Tests.DataChannels;
 namespace Ticker.WebRtc.Tests.Sctp;
 
 /// <summary>Whatever arrives, HandlePacket never throws and the existing channel keeps working.</summary>
+[Trait("Tier", "Fast")]
 public sealed class HostileInputTests
 {
     [Fact]

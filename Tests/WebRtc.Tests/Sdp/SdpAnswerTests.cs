@@ -4,6 +4,7 @@ using Ticker.PushHub.WebRtc.Sdp;
 namespace Ticker.WebRtc.Tests.Sdp;
 
 /// <summary>The answer has the shape Chromium accepted (docs/webrtc-notes.md) and reads back.</summary>
+[Trait("Tier", "Fast")]
 public sealed class SdpAnswerTests
 {
     private const string Ufrag = "HubUfrag";

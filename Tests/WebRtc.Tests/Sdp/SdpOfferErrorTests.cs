@@ -3,6 +3,7 @@ using Ticker.PushHub.WebRtc.Sdp;
 namespace Ticker.WebRtc.Tests.Sdp;
 
 /// <summary>Every offer the hub cannot answer throws SdpException with a message that says why.</summary>
+[Trait("Tier", "Fast")]
 public sealed class SdpOfferErrorTests
 {
     private const string NoDataSection = "offer has no m=application UDP/DTLS/SCTP webrtc-datachannel section";

@@ -4,6 +4,7 @@ using Ticker.WebRtc.Tests.Ice;
 namespace Ticker.WebRtc.Tests.Sdp;
 
 /// <summary>Reading a real Chromium 156 offer, and what the parser tolerates.</summary>
+[Trait("Tier", "Fast")]
 public sealed class SdpOfferTests
 {
     private const string Fingerprint = "8C:A9:06:29:F7:7B:E6:BB:FC:6F:96:0A:A9:53:4D:E1:5E:9F:40:B1:B6:01:71:16:B9:2F:C2:BE:12:81:A0:22";

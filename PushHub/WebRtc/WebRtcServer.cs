@@ -193,6 +193,12 @@ internal sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebR
         _socket?.Dispose();
     }
 
+    public override void Dispose()
+    {
+        _socket?.Dispose();
+        base.Dispose();
+    }
+
     private void Dispatch(ReadOnlySpan<byte> datagram, SocketAddress from, byte[] response)
     {
         switch (PacketClassifier.Classify(datagram))

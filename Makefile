@@ -18,12 +18,13 @@ TEST_PACKAGES := coturn chromium iproute2 iptables haproxy
 PUBLISH_DIR ?= dist
 RID ?= linux-x64
 
-.PHONY: help deps deps-run install-packages build run test test-fast bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import token publish publish-test bench-rolling bench-hubs clean
+.PHONY: help deps deps-run install-packages build run test test-fast bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import token publish publish-test bench-rolling bench-hubs lint clean
 
 help:
 	@echo "make run      run the whole service (local PostgreSQL, schema, simulated feed, hub, relay)"
 	@echo "make test     run every test against a real PostgreSQL that the run starts itself"
 	@echo "make test-fast   only the fast tier (codecs, parsers, fake-clock units): no PostgreSQL, no processes, no browser"
+	@echo "make lint     check formatting, code style and the curated analyzer rules (dotnet format, no changes made)"
 	@echo "make bench    run the benchmarks; figures go to docs/benchmarks.md (SOAK_MINUTES=30: the soak's length)"
 	@echo "make turn ARGS=\"...\"   run the TURN relay standalone (coturn's option names)"
 	@echo "make bench-hubs   PostgreSQL CPU per hub (walsender): 1 and 10 hubs on one database at 20,000 ticks/s"
@@ -84,6 +85,11 @@ run: deps-run build
 	@if [ -z "$$ConnectionStrings__Ticker" ]; then export ConnectionStrings__Ticker="$$($(CLUSTER) start)"; fi; \
 	export Feed__Enabled="$${Feed__Enabled:-true}"; \
 	cd PushHub && exec $(DOTNET) bin/$(CONFIG)/net10.0/Ticker.PushHub.dll $(ARGS)
+
+# One brace, spacing and naming style everywhere: fails listing each place that dotnet format would change.
+lint:
+	$(DOTNET) restore Ticker.sln --verbosity quiet
+	$(DOTNET) format Ticker.sln --verify-no-changes --no-restore
 
 test: deps build
 	$(DOTNET) test Ticker.sln -c $(CONFIG) --no-build $(TEST_ARGS)

@@ -52,9 +52,9 @@ internal static class Program
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ticker.TurnRelay");
         foreach (var warning in commandLine.Warnings)
         {
-        #pragma warning disable CA1848, CA2254 // Start-up warnings, once each.
+#pragma warning disable CA1848, CA2254 // Start-up warnings, once each.
             logger.LogWarning(warning);
-        #pragma warning restore CA1848, CA2254
+#pragma warning restore CA1848, CA2254
         }
         var pidFile = commandLine.Settings.PidFile;
         try

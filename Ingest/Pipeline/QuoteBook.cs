@@ -96,8 +96,15 @@ public sealed class QuoteBook(TradingSession session, TimeSpan futureSkew)
             ? q with { Seq = seq, High = high, Low = low, Volume = volume }
             : q with
             {
-                Seq = seq, Last = tick.Price, Bid = tick.Bid ?? q.Bid, Ask = tick.Ask ?? q.Ask, Size = tick.Size,
-                High = high, Low = low, Volume = volume, Ts = tick.Ts,
+                Seq = seq,
+                Last = tick.Price,
+                Bid = tick.Bid ?? q.Bid,
+                Ask = tick.Ask ?? q.Ask,
+                Size = tick.Size,
+                High = high,
+                Low = low,
+                Volume = volume,
+                Ts = tick.Ts,
             };
     }
 

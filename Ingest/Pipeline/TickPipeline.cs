@@ -238,6 +238,7 @@ public sealed class TickPipeline : IHostedService, IDisposable
         }
 
         _stopping.Cancel();
+        _stopping.Dispose();
         _updates.Dispose();
     }
 }

@@ -15,7 +15,7 @@ internal sealed partial class TickerGrpcService
     private const int MaxIdempotencyKeyLength = 128;
     private static readonly TimeSpan PublishFlushAfter = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan KeyExpiryEvery = TimeSpan.FromHours(1);
-    private static long s_nextKeyExpiry;
+    private static long _nextKeyExpiry;
 
     /// <summary>
     /// A feed over gRPC. Without an idempotency key, ticks are validated one by one and written in
@@ -147,8 +147,8 @@ internal sealed partial class TickerGrpcService
     private async Task ExpireKeysNowAndThenAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcTicks;
-        var due = Interlocked.Read(ref s_nextKeyExpiry);
-        if (now >= due && Interlocked.CompareExchange(ref s_nextKeyExpiry, now + KeyExpiryEvery.Ticks, due) == due)
+        var due = Interlocked.Read(ref _nextKeyExpiry);
+        if (now >= due && Interlocked.CompareExchange(ref _nextKeyExpiry, now + KeyExpiryEvery.Ticks, due) == due)
         {
             await store.ExpirePublishKeysAsync(options.Value.PublishKeyRetention, cancellationToken);
         }

@@ -40,7 +40,7 @@ internal sealed partial class WebSocketSession(
             if (await Task.WhenAny(reader, writer) == reader)
             {
                 // The reader asked for a close (or saw the client go): let the writer send it.
-                await writer.WaitAsync(TimeSpan.FromSeconds(5), clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await writer.WaitAsync(TimeSpan.FromSeconds(5), clock, aborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             else
             {
@@ -48,7 +48,7 @@ internal sealed partial class WebSocketSession(
                 // in reply (RFC 6455 section 7.1.1), since tearing the connection down first would reset it
                 // and discard the close frame with its reason still on its way. Briefly: a draining hub
                 // must still exit within Hub:DrainTimeout when clients never answer.
-                await reader.WaitAsync(TimeSpan.FromSeconds(2), clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await reader.WaitAsync(TimeSpan.FromSeconds(2), clock, aborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
             await stop.CancelAsync();

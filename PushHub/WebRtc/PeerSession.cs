@@ -13,6 +13,8 @@ namespace Ticker.PushHub.WebRtc;
 /// the DTLS thread (decrypted SCTP packets), the subscriber's writer (quotes to send) — so every
 /// call into them holds <see cref="_gate"/>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification =
+    "End(reason) is the session's one way out and disposes the DTLS transport on another thread (its Dispose joins the DTLS thread, which may be the caller).")]
 public sealed partial class PeerSession : IDtlsHandler
 {
     /// <summary>

@@ -195,6 +195,12 @@ public sealed partial class WebRtcServer(IOptions<WebRtcOptions> options, WebRtc
         _socket?.Dispose();
     }
 
+    public override void Dispose()
+    {
+        _socket?.Dispose();
+        base.Dispose();
+    }
+
     private void Dispatch(ReadOnlySpan<byte> datagram, SocketAddress from, byte[] response)
     {
         switch (PacketClassifier.Classify(datagram))

@@ -16,7 +16,8 @@ internal static class BenchTokens
         [
             BenchHub.Dll, "token", "--sub", sub, "--symbols", symbols, "--scopes", "subscribe", "--ttl", "2h",
             "--Auth:Jwt:Secret", Secret, "--Auth:Jwt:Issuer", "ticker-bench", "--Auth:Jwt:Audience", "ticker",
-        ]) { RedirectStandardOutput = true };
+        ])
+        { RedirectStandardOutput = true };
         using var process = Process.Start(start)!;
         var token = (await process.StandardOutput.ReadToEndAsync()).Trim();
         await process.WaitForExitAsync();

@@ -144,7 +144,7 @@ internal static class FanOutBenchmark
                 o => o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets).Build();
             connection.On<string>("delta", json => recorder.Record(Encoding.UTF8.GetBytes(json)));
             await connection.StartAsync(CancellationToken.None);
-            stop.Register(() => _ = connection.DisposeAsync());
+            stop.Register(() => connection.DisposeAsync().AsTask());
         }
 
         return clients;

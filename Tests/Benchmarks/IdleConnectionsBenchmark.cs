@@ -19,7 +19,8 @@ internal static class IdleConnectionsBenchmark
         [
             Path.Combine(Testing.RepositoryRoot.Path, "PushHub/bin/Release/net10.0/Ticker.PushHub.dll"), "--urls", $"http://127.0.0.1:{port}",
             "--Feed:Enabled=false", "--Ingest:SlotName=bench_idle", "--Hub:MaxConnectionsPerAddress=100000", "--Logging:LogLevel:Default=Warning",
-        ]) { RedirectStandardOutput = true };
+        ])
+        { RedirectStandardOutput = true };
         start.Environment["ConnectionStrings__Ticker"] = database.ConnectionString;
         using var hub = Process.Start(start)!;
         hub.OutputDataReceived += (_, _) => { };

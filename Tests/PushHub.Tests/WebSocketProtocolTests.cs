@@ -221,7 +221,7 @@ public sealed partial class WebSocketProtocolTests : IAsyncLifetime
         await using var client = await WsClient.ConnectAsync(_ws);
 
         await client.Socket.SendAsync(new byte[] { 1, 2, 3 }, WebSocketMessageType.Binary, true, CancellationToken.None);
-        var closed = await client.ReceiveUntilAsync(_ => false).ContinueWith(t => t.Exception);
+        var closed = await client.ReceiveUntilAsync(_ => false).ContinueWith(t => t.Exception, TaskScheduler.Default);
         await InsertAsync("BYST", 5m);
 
         Assert.Equal(WebSocketCloseStatus.InvalidMessageType, client.CloseStatus);
@@ -235,7 +235,7 @@ public sealed partial class WebSocketProtocolTests : IAsyncLifetime
         await using var client = await WsClient.ConnectAsync(_ws);
 
         await client.SendAsync($$"""{"op":"ping","id":"{{new string('x', 2000)}}"}""");
-        await client.ReceiveUntilAsync(_ => false).ContinueWith(t => t.Exception);
+        await client.ReceiveUntilAsync(_ => false).ContinueWith(t => t.Exception, TaskScheduler.Default);
 
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, client.CloseStatus);
     }

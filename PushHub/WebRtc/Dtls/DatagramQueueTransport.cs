@@ -8,6 +8,8 @@ namespace Ticker.PushHub.WebRtc.Dtls;
 /// socket loop pushes datagrams with <see cref="TryEnqueue"/>, the transport's own thread waits in
 /// <see cref="Receive"/> on a semaphore for exactly the time BouncyCastle asks (no polling).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification =
+    "Close, not Dispose, ends it: BouncyCastle's thread may still wait on the semaphore, and a SemaphoreSlim whose wait handle is never asked for holds nothing to release.")]
 internal sealed class DatagramQueueTransport(Action<ReadOnlySpan<byte>> sendDatagram, object gate, int sendLimit) : DatagramTransport
 {
     /// <summary>Larger than any sane peer datagram (Chromium's ClientHello fragments are ~1.2 KB).</summary>
@@ -74,7 +76,10 @@ internal sealed class DatagramQueueTransport(Action<ReadOnlySpan<byte>> sendData
             ThrowIfClosed();
             var holdsGate = Monitor.IsEntered(gate);
             if (holdsGate)
+            {
                 Monitor.Exit(gate);
+            }
+
             bool signalled;
             try
             {
@@ -83,14 +88,21 @@ internal sealed class DatagramQueueTransport(Action<ReadOnlySpan<byte>> sendData
             finally
             {
                 if (holdsGate)
+                {
                     Monitor.Enter(gate);
+                }
             }
             if (!signalled)
+            {
                 return -1;
+            }
         }
         ThrowIfClosed();
         if (!_queue.TryDequeue(out var datagram))
+        {
             return -1;
+        }
+
         Interlocked.Decrement(ref _queued);
         // TryEnqueue refused anything over ReceiveLimit, the size BouncyCastle gives here.
         var length = Math.Min(buffer.Length, datagram.Length);
@@ -103,14 +115,19 @@ internal sealed class DatagramQueueTransport(Action<ReadOnlySpan<byte>> sendData
     public void Send(ReadOnlySpan<byte> buffer)
     {
         if (!_closed)
+        {
             sendDatagram(buffer);
+        }
     }
 
     /// <summary>Called by BouncyCastle after its close_notify or alert, and by the owner to wake the thread.</summary>
     public void Close()
     {
         if (_closed)
+        {
             return;
+        }
+
         _closed = true;
         // One extra permit wakes the waiting thread, which then sees the flag; later waits see it first.
         _available.Release();
@@ -119,6 +136,8 @@ internal sealed class DatagramQueueTransport(Action<ReadOnlySpan<byte>> sendData
     private void ThrowIfClosed()
     {
         if (_closed)
+        {
             throw new DtlsTransportClosedException();
+        }
     }
 }

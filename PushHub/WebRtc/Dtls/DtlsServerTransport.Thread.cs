@@ -37,7 +37,10 @@ public sealed partial class DtlsServerTransport
         {
             _connected = false;
             lock (_gate)
+            {
                 CloseQuietly(_dtls); // a no-op when BouncyCastle already closed or failed it
+            }
+
             _datagrams.Close();
             ReportClosed(reason);
         }
@@ -56,7 +59,9 @@ public sealed partial class DtlsServerTransport
                 length = dtls.Receive(record, 0, record.Length, 0);
             }
             if (length > 0)
+            {
                 _handler.OnApplicationData(record.AsSpan(0, length));
+            }
         }
     }
 

@@ -64,7 +64,9 @@ public sealed partial class DtlsServerTransport : IDisposable
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(handshakeTimeout, TimeSpan.Zero);
         if (!Sha256Fingerprint.TryParse(remoteSha256Fingerprint, out var remoteFingerprint))
+        {
             throw new ArgumentException("Expected 32 colon-separated hex pairs.", nameof(remoteSha256Fingerprint));
+        }
 
         _handler = handler;
         // BouncyCastle reads a zero handshake timeout as "none"; keep a tiny positive one positive.
@@ -92,7 +94,9 @@ public sealed partial class DtlsServerTransport : IDisposable
     public void Start()
     {
         if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
             throw new InvalidOperationException("The DTLS transport was already started or disposed.");
+        }
         // Small stack: 500 sessions mean 500 threads; BouncyCastle's handshake needs far less than the 8 MiB default.
         _thread = new Thread(Run, maxStackSize: 256 * 1024) { IsBackground = true, Name = "DTLS server" };
         _thread.Start();
@@ -106,13 +110,22 @@ public sealed partial class DtlsServerTransport : IDisposable
     public bool Send(ReadOnlySpan<byte> data)
     {
         if (!_connected)
+        {
             return false;
+        }
+
         lock (_gate)
         {
             if (!_connected || _dtls is null)
+            {
                 return false;
+            }
+
             if (data.Length > _maxApplicationDataSize)
+            {
                 throw new ArgumentException($"A record carries at most {_maxApplicationDataSize} bytes.", nameof(data));
+            }
+
             try
             {
                 _dtls.Send(data);
@@ -133,7 +146,10 @@ public sealed partial class DtlsServerTransport : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
             return;
+        }
+
         SetCloseReason("disposed");
         lock (_gate)
         {
@@ -149,7 +165,9 @@ public sealed partial class DtlsServerTransport : IDisposable
         }
         var thread = _thread;
         if (thread is not null && thread != Thread.CurrentThread)
+        {
             thread.Join(JoinTimeout);
+        }
     }
 
     private void SetCloseReason(string reason) => Interlocked.CompareExchange(ref _closeReason, reason, null);
@@ -157,7 +175,10 @@ public sealed partial class DtlsServerTransport : IDisposable
     private void ReportClosed(string reason)
     {
         if (Interlocked.Exchange(ref _closedReported, 1) != 0)
+        {
             return;
+        }
+
         try
         {
             _handler.OnClosed(reason);

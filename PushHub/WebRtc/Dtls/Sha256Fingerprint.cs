@@ -25,10 +25,16 @@ public static class Sha256Fingerprint
     {
         hash = [];
         if (text is null)
+        {
             return false;
+        }
+
         var parts = text.Trim().Split(':');
         if (parts.Length != Length)
+        {
             return false;
+        }
+
         var bytes = new byte[Length];
         for (var i = 0; i < Length; i++)
         {

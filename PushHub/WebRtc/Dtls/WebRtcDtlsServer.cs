@@ -96,7 +96,9 @@ internal sealed class WebRtcDtlsServer(
     public override void NotifyAlertReceived(short alertLevel, short alertDescription)
     {
         if (alertDescription == AlertDescription.close_notify)
+        {
             CloseNotifyReceived = true;
+        }
     }
 
     public override void NotifyHandshakeComplete() => NegotiatedCipherSuite = m_context.SecurityParameters.CipherSuite;

@@ -50,14 +50,14 @@ internal static class TestTokens
 
     public static SecurityTokenDescriptor Descriptor(string? issuer = null, string? audience = null, DateTime? notBefore = null, DateTime? expires = null,
         string[]? symbols = null) => new()
-    {
-        Issuer = issuer ?? Jwt.Issuer,
-        Audience = audience ?? Jwt.Audience,
-        NotBefore = notBefore ?? DateTime.UtcNow,
-        Expires = expires ?? DateTime.UtcNow.AddHours(1),
-        IssuedAt = notBefore ?? DateTime.UtcNow,
-        Claims = new Dictionary<string, object> { ["sub"] = "mallory", ["symbols"] = symbols ?? ["*"], ["scope"] = "subscribe history publish turn" },
-    };
+        {
+            Issuer = issuer ?? Jwt.Issuer,
+            Audience = audience ?? Jwt.Audience,
+            NotBefore = notBefore ?? DateTime.UtcNow,
+            Expires = expires ?? DateTime.UtcNow.AddHours(1),
+            IssuedAt = notBefore ?? DateTime.UtcNow,
+            Claims = new Dictionary<string, object> { ["sub"] = "mallory", ["symbols"] = symbols ?? ["*"], ["scope"] = "subscribe history publish turn" },
+        };
 
     public static string Sign(SecurityTokenDescriptor descriptor, SecurityKey? key = null, string algorithm = SecurityAlgorithms.HmacSha256)
     {

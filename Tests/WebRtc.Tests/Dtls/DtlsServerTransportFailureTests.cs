@@ -66,14 +66,18 @@ public sealed class DtlsServerTransportFailureTests
         var random = new Random(7);
         pair.Server.Start();
         foreach (var junk in Garbage(random))
+        {
             pair.Server.Enqueue(junk);
+        }
         // During: every client datagram is followed by junk and by a truncated copy of itself.
         pair.Link.Outbound = datagram =>
         {
             pair.Server.Enqueue(datagram);
             pair.Server.Enqueue(datagram.AsSpan(0, datagram.Length / 2));
             foreach (var junk in Garbage(random).Take(3))
+            {
                 pair.Server.Enqueue(junk);
+            }
         };
 
         var client = await Task.Factory.StartNew(
@@ -81,7 +85,9 @@ public sealed class DtlsServerTransportFailureTests
             TaskCreationOptions.LongRunning, TaskScheduler.Default).WaitAsync(DtlsTestPair.Patience);
         await pair.Handler.Connected.Task.WaitAsync(DtlsTestPair.Patience);
         foreach (var junk in Garbage(random))
+        {
             pair.Server.Enqueue(junk);
+        }
 
         client.Send([1, 2, 3], 0, 3);
         Assert.Equal([1, 2, 3], pair.Handler.NextReceived());
@@ -126,13 +132,18 @@ public sealed class DtlsServerTransportFailureTests
         pair.Handler.Forward = datagram =>
         {
             lock (serverDatagrams)
+            {
                 serverDatagrams.Add(datagram.ToArray());
+            }
             // The server's Finished: the first handshake record in epoch 1. Losing it makes the client resend
             // its last flight, and the server answer by resending its own (RFC 6347 §4.2.4) from the receive
             // thread, while application sends race on another thread.
             var isFinished = datagram.Length > 13 && datagram[0] == 22 && datagram[3] == 0 && datagram[4] == 1;
             if (isFinished && Interlocked.Exchange(ref dropped, 1) == 0)
+            {
                 return;
+            }
+
             pair.Link.Deliver(datagram);
         };
 
@@ -142,7 +153,9 @@ public sealed class DtlsServerTransportFailureTests
             () =>
             {
                 while (!connecting.IsCompleted)
+                {
                     pair.Server.Send(marker);
+                }
             },
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var client = await connecting.WaitAsync(DtlsTestPair.Patience);
@@ -152,14 +165,18 @@ public sealed class DtlsServerTransportFailureTests
         Assert.True(pair.Server.Send([8]));
         byte[] received;
         do
+        {
             received = DtlsTestPair.Receive(client);
+        }
         while (received.AsSpan().SequenceEqual(marker));
         Assert.Equal([8], received);
         Assert.Equal(0, pair.Handler.ClosedCount);
         // Sent mid-retransmission without the transport's lock, a record could leave in the epoch-0 (plaintext)
         // write state as a bogus handshake record; the race window is small, so this catches it only sometimes.
         lock (serverDatagrams)
+        {
             Assert.DoesNotContain(serverDatagrams, datagram => datagram.AsSpan().IndexOf(marker) >= 0);
+        }
     }
 
     [Fact]
@@ -173,7 +190,10 @@ public sealed class DtlsServerTransportFailureTests
         var clients = await Task.WhenAll(good.ConnectedAsync(), other.ConnectedAsync());
         await Assert.ThrowsAsync<TlsFatalAlertReceived>(() => badConnecting.WaitAsync(DtlsTestPair.Patience));
         foreach (var junk in Garbage(new Random(3)))
+        {
             other.Server.Enqueue(junk);
+        }
+
         other.Server.Dispose();
 
         clients[0].Send([1], 0, 1);

@@ -71,7 +71,10 @@ public sealed class DtlsServerTransportLifecycleTests
 
         // Not started: nothing drains the queue.
         for (var i = 0; i < 300; i++)
+        {
             pair.Server.Enqueue(clientHello);
+        }
+
         pair.Server.Enqueue([23, 0xFE, 0xFD]);
 
         Assert.Equal(300 - 256 + 1, pair.Server.DroppedDatagrams);

@@ -88,11 +88,16 @@ public sealed class DtlsServerTransportTests
             () =>
             {
                 for (var i = 0; i < PerThread; i++)
+                {
                     Assert.True(pair.Server.Send(Payload((t * 1000) + i, 100 + i)));
+                }
             },
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
         for (var i = 0; i < 100; i++)
+        {
             client.Send(Payload(-i, 10), 0, 10);
+        }
+
         await Task.WhenAll(senders).WaitAsync(DtlsTestPair.Patience);
 
         var expected = Enumerable.Range(0, Threads)
@@ -101,7 +106,9 @@ public sealed class DtlsServerTransportTests
         var received = Enumerable.Range(0, Threads * PerThread).Select(_ => Convert.ToHexString(DtlsTestPair.Receive(client))).Order().ToList();
         Assert.Equal(expected, received);
         for (var i = 0; i < 100; i++)
+        {
             Assert.Equal(Payload(-i, 10), pair.Handler.NextReceived());
+        }
     }
 
     [Fact]

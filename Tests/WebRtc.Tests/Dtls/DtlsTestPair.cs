@@ -29,7 +29,9 @@ internal sealed class DtlsTestPair : IDisposable
         Link.Outbound = datagram => Server.Enqueue(datagram);
         Client = new TestDtlsClient(Crypto, clientHasCertificate ? ClientCertificate : null) { ClientHelloPadding = clientHelloPadding, MaxFragmentLength = clientMaxFragmentLength };
         if (clientCipherSuites is not null)
+        {
             Client.CipherSuites = clientCipherSuites;
+        }
     }
 
     public RecordingHandler Handler { get; }

@@ -17,7 +17,9 @@ internal sealed class MemoryDatagramTransport(int sendLimit) : DatagramTransport
     public void Deliver(ReadOnlySpan<byte> datagram)
     {
         if (!_closed)
+        {
             _inbox.Add(datagram.ToArray());
+        }
     }
 
     public int GetReceiveLimit() => 1500;
@@ -29,9 +31,15 @@ internal sealed class MemoryDatagramTransport(int sendLimit) : DatagramTransport
     public int Receive(Span<byte> buffer, int waitMillis)
     {
         if (_closed)
+        {
             throw new IOException("link closed");
+        }
+
         if (!_inbox.TryTake(out var datagram, waitMillis == 0 ? Timeout.Infinite : waitMillis))
+        {
             return -1;
+        }
+
         datagram.CopyTo(buffer);
         return datagram.Length;
     }
@@ -42,7 +50,10 @@ internal sealed class MemoryDatagramTransport(int sendLimit) : DatagramTransport
     {
         var datagram = buffer.ToArray();
         lock (Sent)
+        {
             Sent.Add(datagram);
+        }
+
         Outbound(datagram);
     }
 

@@ -38,7 +38,10 @@ internal sealed class RecordingHandler : IDtlsHandler
     public void OnApplicationData(ReadOnlySpan<byte> data)
     {
         if (ThrowOnData)
+        {
             throw new InvalidOperationException("handler bug");
+        }
+
         Received.Add(data.ToArray());
     }
 

@@ -40,16 +40,24 @@ internal sealed class TestDtlsClient(BcTlsCrypto crypto, DtlsCertificate? certif
     public override void NotifyAlertReceived(short alertLevel, short alertDescription)
     {
         if (alertDescription == AlertDescription.close_notify)
+        {
             CloseNotifyReceived.TrySetResult();
+        }
     }
 
     public override IDictionary<int, byte[]> GetClientExtensions()
     {
         var extensions = base.GetClientExtensions();
         if (ClientHelloPadding > 0)
+        {
             TlsExtensionsUtilities.AddPaddingExtension(extensions, ClientHelloPadding);
+        }
+
         if (MaxFragmentLength >= 0)
+        {
             TlsExtensionsUtilities.AddMaxFragmentLengthExtension(extensions, MaxFragmentLength);
+        }
+
         return extensions;
     }
 
@@ -63,7 +71,10 @@ internal sealed class TestDtlsClient(BcTlsCrypto crypto, DtlsCertificate? certif
         public TlsCredentials? GetClientCredentials(CertificateRequest certificateRequest)
         {
             if (client.Certificate is not { } certificate)
+            {
                 return null; // BouncyCastle then sends an empty Certificate message
+            }
+
             var bc = (BcTlsCrypto)client.Crypto;
             return new BcDefaultTlsCredentialedSigner(
                 new TlsCryptoParameters(client.m_context), bc, certificate.PrivateKey,

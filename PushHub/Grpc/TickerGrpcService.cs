@@ -70,6 +70,12 @@ internal sealed partial class TickerGrpcService(
             {
             }
 
+            // The expiry timer counts whole milliseconds and may fire a moment before exp: what it ended is expired.
+            if (expiry.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested && caller.Expires is not null)
+            {
+                throw new RpcException(new Status(StatusCode.Unauthenticated, "token expired"));
+            }
+
             GrpcCaller.ThrowIfExpired(caller, clock);
             if (sink.Ended is { } ended)
             {

@@ -10,8 +10,8 @@ namespace Ticker.PushHub.Push;
 /// <remarks>
 /// Writes return false when the peer is gone (the pump then stops without a close); they may stay
 /// pending, and the pump gives up on a drain not accepted within Hub:StallTimeout by closing the sink
-/// with <see cref="CloseKind.TooSlow"/>, while the write may still be pending. Only the pump calls a
-/// sink, one call at a time.
+/// with <see cref="CloseKind.TooSlow"/> while the write may still be pending: from the close on, a
+/// sink sends nothing more of that write. Only the pump calls a sink.
 /// </remarks>
 internal interface ISubscriberSink
 {

@@ -16,6 +16,10 @@ internal sealed class WebSocketSink(WebSocket socket, bool batch, PushMetrics me
     /// <summary>1012 (RFC 6455 §7.4, IANA registry): the service is restarting; the client should reconnect.</summary>
     internal const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
 
+    // Set when the close begins: a drain the pump gave up on (too slow) may still be sending, and must
+    // stop at its next message, or its sends would race the close frame.
+    private volatile bool _closing;
+
     public ValueTask<bool> WriteAsync(Outgoing message, CancellationToken cancellationToken) => SendAsync(Encode(message), cancellationToken);
 
     public async ValueTask<bool> WriteManyAsync(IReadOnlyList<Outgoing> messages, CancellationToken cancellationToken)
@@ -55,6 +59,7 @@ internal sealed class WebSocketSink(WebSocket socket, bool batch, PushMetrics me
     /// <summary>The close frame with the reason's code; a client that does not take it within 5 s is dropped.</summary>
     public async Task CloseAsync(CloseReason reason)
     {
+        _closing = true;
         var status = Status(reason.Kind);
         if (status != WebSocketCloseStatus.NormalClosure)
         {
@@ -108,6 +113,11 @@ internal sealed class WebSocketSink(WebSocket socket, bool batch, PushMetrics me
     /// <summary>False when the client is gone; a send that stays pending is the pump's to time out.</summary>
     private async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
     {
+        if (_closing)
+        {
+            return false;
+        }
+
         try
         {
             await socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);

@@ -10,12 +10,12 @@ using Ticker.PushHub.Push;
 namespace Ticker.PushHub.Grpc;
 
 /// <summary>
-/// ticker.v1.TickerService. Subscribe shares the WebSocket's machinery (queues, merging, resume);
-/// the history calls share the HTTP API's store. Bad arguments are InvalidArgument naming the field.
+/// ticker.v1.TickerService. Subscribe shares the WebSocket's machinery (queues, merging, resume, the
+/// <see cref="DeliveryPump"/>); the history calls share the HTTP API's store. Bad arguments are InvalidArgument naming the field.
 /// </summary>
 internal sealed partial class TickerGrpcService(
     SubscriptionManager subscriptions, TickPipeline pipeline, TickStore store, IOptions<HubOptions> options, PushMetrics metrics, TimeProvider clock,
-    GrpcStreamLimiter streams, [FromKeyedServices(TickerDataSource.History)] TickStore history)
+    ILogger<TickerGrpcService> logger, GrpcStreamLimiter streams, [FromKeyedServices(TickerDataSource.History)] TickStore history)
     : TickerService.TickerServiceBase
 {
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<QuoteMessage> responseStream, ServerCallContext context)
@@ -61,85 +61,25 @@ internal sealed partial class TickerGrpcService(
             subscriptions.Subscribe(queue, caller, request.Symbols.Distinct(StringComparer.Ordinal).ToList(),
                 request.MaxRate > 0 ? request.MaxRate : null, request.Resume);
             using var expiry = GrpcCaller.UntilExpiry(caller, clock, context.CancellationToken);
+            using var sink = new GrpcStreamSink(responseStream, limits);
             try
             {
-                await StreamAsync(queue, responseStream, limits, expiry.Token);
+                await new DeliveryPump(queue, sink, limits, metrics, clock, logger).RunAsync(expiry.Token);
             }
             catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
             {
             }
 
             GrpcCaller.ThrowIfExpired(expiry, context.CancellationToken);
+            if (sink.Ended is { } ended)
+            {
+                throw ended;
+            }
         }
         finally
         {
             subscriptions.Forget(queue);
             metrics.Connections.Add(-1);
-        }
-    }
-
-    private async Task StreamAsync(SubscriberQueue queue, IServerStreamWriter<QuoteMessage> stream, HubOptions limits, CancellationToken cancellationToken)
-    {
-        var lastSent = clock.GetUtcNow();
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var now = clock.GetUtcNow();
-            var (messages, next) = queue.Take(now);
-            if (queue.CutOffReason is { } overBudget)
-            {
-                metrics.Disconnects.Add(1, new KeyValuePair<string, object?>("reason", "over budget"));
-                throw new RpcException(new Status(StatusCode.ResourceExhausted, overBudget));
-            }
-
-            // The whole drain, not each message, must be accepted within the stall timeout: a reader
-            // taking one message now and then does not hold the hub's messages for ever.
-            using var stalled = messages.Count > 0 ? new CancellationTokenSource(limits.StallTimeout, clock) : null;
-            foreach (var message in messages)
-            {
-                using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stalled!.Token);
-                try
-                {
-                    await stream.WriteAsync(GrpcMapping.ToMessage(message), either.Token);
-                }
-                catch (OperationCanceledException) when (stalled.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-                {
-                    metrics.Disconnects.Add(1, new KeyValuePair<string, object?>("reason", "too slow"));
-                    throw new RpcException(new Status(StatusCode.ResourceExhausted, $"the client took longer than {limits.StallTimeout} to accept a message"));
-                }
-
-                metrics.MessagesSent.Add(1);
-                if (message is Outgoing.Delta delta)
-                {
-                    metrics.MergedUpdates.Add(delta.Merged - 1);
-                }
-            }
-
-            if (messages.Count > 0)
-            {
-                lastSent = now;
-                continue;
-            }
-
-            // While the symbols are quiet a heartbeat shows the stream is alive, and a write to a
-            // peer that is gone fails, which ends the call.
-            var heartbeatDue = lastSent + limits.HeartbeatInterval;
-            if (now >= heartbeatDue)
-            {
-                using var heartbeatStalled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                heartbeatStalled.CancelAfter(limits.StallTimeout);
-                await stream.WriteAsync(GrpcMapping.Heartbeat(now), heartbeatStalled.Token);
-                lastSent = now;
-                continue;
-            }
-
-            var wake = next is { } n && n < heartbeatDue ? n : heartbeatDue;
-            try
-            {
-                await queue.WhenSignaled().WaitAsync(wake - now, clock, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-            }
         }
     }
 

@@ -4,13 +4,13 @@ using Ticker.Ingest.Pipeline;
 namespace Ticker.PushHub.Push;
 
 /// <summary>
-/// Hands every pipeline update to the subscribers of its symbol (and to "*" subscribers). Runs on
+/// Hands every update of the <see cref="IQuoteFeed"/> to the subscribers of its symbol (and to "*" subscribers). Runs on
 /// the pipeline's thread, so it only offers: merging and sending are each subscriber's own work,
 /// and a slow subscriber never delays the others. Each symbol has its own subscriber set
 /// (<see cref="SubscriberSet"/>), so a subscribe or a disconnect costs in proportion to the
 /// symbols it touches, and publishing reads an array without a lock.
 /// </summary>
-internal sealed class FanOut(TickPipeline pipeline, PushMetrics metrics) : IHostedService, IDisposable
+internal sealed class FanOut(IQuoteFeed feed, PushMetrics metrics) : IFanOut, IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<string, SubscriberSet> _bySymbol = new(StringComparer.Ordinal);
     private readonly SubscriberSet _wildcard = new(permanent: true);
@@ -18,7 +18,7 @@ internal sealed class FanOut(TickPipeline pipeline, PushMetrics metrics) : IHost
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = pipeline.Updates.Subscribe(Publish);
+        _subscription = feed.Updates.Subscribe(Publish);
         return Task.CompletedTask;
     }
 

@@ -21,6 +21,6 @@ internal abstract record Outgoing
     /// <summary>A transport-specific message already encoded (acknowledgements, errors, pongs).</summary>
     public sealed record Encoded(byte[] Bytes) : Outgoing;
 
-    /// <summary>End the connection with a WebSocket close status.</summary>
-    public sealed record Close(System.Net.WebSockets.WebSocketCloseStatus Status, string Reason) : Outgoing;
+    /// <summary>End the connection, after what was queued before; the transport names the reason.</summary>
+    public sealed record Close(CloseReason Reason) : Outgoing;
 }

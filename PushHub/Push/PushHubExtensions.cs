@@ -10,7 +10,9 @@ internal static class PushHubExtensions
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero, "Hub:HeartbeatInterval must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<PushMetrics>();
+        builder.Services.AddSingleton<IQuoteFeed, PipelineQuoteFeed>();
         builder.Services.AddSingleton<FanOut>();
+        builder.Services.AddSingleton<IFanOut>(sp => sp.GetRequiredService<FanOut>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FanOut>());
         builder.Services.AddSingleton<SubscriptionManager>();
         builder.Services.AddSingleton<WebSocketEndpoint>();

@@ -8,7 +8,7 @@ namespace Ticker.PushHub.Push;
 /// then tell the queue where the subscriber stands (snapshot, replayed deltas, or reset and
 /// snapshot), so no update can fall between what was read and what streams.
 /// </summary>
-internal sealed class SubscriptionManager(FanOut fanOut, TickPipeline pipeline)
+internal sealed class SubscriptionManager(IFanOut fanOut, IQuoteFeed feed)
 {
     /// <summary>
     /// The one admission check of every live path (WebSocket, gRPC, and the data channel, which carries
@@ -34,7 +34,7 @@ internal sealed class SubscriptionManager(FanOut fanOut, TickPipeline pipeline)
             fanOut.AddWildcard(queue);
         }
 
-        var targets = all ? named.Union(pipeline.Book.All.Select(q => q.Symbol).Where(caller.Covers).Order(StringComparer.Ordinal)) : named;
+        var targets = all ? named.Union(feed.Quotes.Select(q => q.Symbol).Where(caller.Covers).Order(StringComparer.Ordinal)) : named;
         foreach (var symbol in targets)
         {
             SetBaseline(queue, symbol, resume.TryGetValue(symbol, out var seq) ? seq : null);
@@ -59,10 +59,10 @@ internal sealed class SubscriptionManager(FanOut fanOut, TickPipeline pipeline)
 
     private void SetBaseline(SubscriberQueue queue, string symbol, long? resumeAfter)
     {
-        var known = pipeline.Book.TryGet(symbol, out var quote);
+        var known = feed.TryGetQuote(symbol, out var quote);
         if (resumeAfter is { } seq)
         {
-            var replay = pipeline.ReplayAfter(symbol, seq);
+            var replay = feed.ReplayAfter(symbol, seq);
             // Replaying more than half of what the connection may still queue would end it: a reset
             // and snapshot say the same in two messages.
             var replayFits = replay.Updates.Count * SubscriberQueue.DeltaBytes <= queue.RemainingBytes / 2;

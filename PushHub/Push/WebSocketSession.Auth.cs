@@ -92,7 +92,7 @@ internal sealed partial class WebSocketSession
     private void Refuse(string reason)
     {
         PushLog.AuthRefused(logger, reason);
-        _queue.Enqueue(new Outgoing.Close(CloseCodes.Unauthorized, reason));
+        _queue.Enqueue(new Outgoing.Close(new CloseReason(CloseKind.Unauthenticated, reason)));
     }
 
     /// <summary>Runs for the life of the connection: the auth deadline, then the token's expiry, again after every refresh.</summary>
@@ -135,7 +135,7 @@ internal sealed partial class WebSocketSession
                 }
 
                 PushLog.TokenExpired(logger, caller.Subject);
-                _queue.Enqueue(new Outgoing.Close(CloseCodes.TokenExpired, "token expired"));
+                _queue.Enqueue(new Outgoing.Close(new CloseReason(CloseKind.TokenExpired, "token expired")));
                 return;
             }
         }

@@ -1,13 +1,8 @@
-using System.Net.WebSockets;
-
 namespace Ticker.PushHub.Push;
 
 /// <summary>The goodbye of a draining hub (docs/protocol.md, "Hub restarts").</summary>
 internal sealed partial class WebSocketSession
 {
-    /// <summary>1012 (RFC 6455 §7.4, IANA registry): the service is restarting; the client should reconnect.</summary>
-    internal const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
-
     private static readonly byte[] ReconnectJson = """{"type":"reconnect","reason":"service restart"}"""u8.ToArray();
 
     /// <summary>
@@ -17,6 +12,6 @@ internal sealed partial class WebSocketSession
     public void Drain()
     {
         Reply(ReconnectJson);
-        _queue.Enqueue(new Outgoing.Close(ServiceRestart, "service restart"));
+        _queue.Enqueue(new Outgoing.Close(CloseReason.Restarting));
     }
 }

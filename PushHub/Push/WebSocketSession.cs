@@ -1,41 +1,41 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using Ticker.Ingest.Pipeline;
 using Ticker.PushHub.Identity;
 using Ticker.PushHub.WebRtc;
 
 namespace Ticker.PushHub.Push;
 
 /// <summary>
-/// One WebSocket client: a reader that parses commands, and a writer that drains the client's
-/// <see cref="SubscriberQueue"/>. Only the writer sends, so a stalled client blocks only itself; if
-/// one message cannot be delivered within <see cref="HubOptions.StallTimeout"/> the client is cut off.
-/// The socket is also the signaling channel of a WebRTC session: while its data channel is open,
-/// updates go over it as full quotes (a lost one is superseded by the next), the rest stays here.
+/// One WebSocket client: a reader that parses commands, and a <see cref="DeliveryPump"/> that drains
+/// the client's <see cref="SubscriberQueue"/> into the socket (<see cref="WebSocketSink"/>). The
+/// socket is also the signaling channel of a WebRTC session: while its data channel is open,
+/// updates go over it (<see cref="DataChannelSink"/>, in front of the WebSocket's sink).
 /// </summary>
 internal sealed partial class WebSocketSession(
     WebSocket socket, SubscriptionManager subscriptions, HubOptions options, PushMetrics metrics, TimeProvider clock, ILogger logger, bool batch,
-    WebRtcServer? rtc = null, System.Net.IPAddress? remoteAddress = null, WebSocketAuth? auth = null) : IPeerSessionOwner
+    WebRtcServer? rtc = null, System.Net.IPAddress? remoteAddress = null, WebSocketAuth? auth = null)
 {
-    // With ?batch=1 the messages of one drain go out as one frame holding a JSON array: far fewer
-    // frames (and system calls on both ends) when a client subscribes to many busy symbols.
-    private const int MaxBatchBytes = 64 * 1024;
-
     private readonly SubscriberQueue _queue = new(options.MaxQueuedBytes);
-
-    // When the writer began its current drain: every send of it must be done by StallTimeout after.
-    private DateTimeOffset _batchStarted;
     private readonly WebSocketAuth _auth = auth ?? WebSocketAuth.Open;
+
+    // The data channel, when the hub offers WebRTC; set before the reader starts.
+    private DataChannelSink? _channel;
 
     public async Task RunAsync(CancellationToken aborted)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         metrics.Connections.Add(1);
         _caller = _auth.Initial;
+        ISubscriberSink sink = new WebSocketSink(socket, batch, metrics, clock);
+        if (rtc is not null)
+        {
+            sink = _channel = new DataChannelSink(sink, rtc, Reply, remoteAddress, clock);
+        }
+
         var identity = WatchIdentityAsync(stop.Token);
         try
         {
-            var writer = WriteAsync(stop.Token);
+            var writer = new DeliveryPump(_queue, sink, options, metrics, clock, logger).RunAsync(stop.Token);
             var reader = ReadAsync(stop.Token);
             if (await Task.WhenAny(reader, writer) == reader)
             {
@@ -56,7 +56,7 @@ internal sealed partial class WebSocketSession(
         }
         finally
         {
-            Interlocked.Exchange(ref _peer, null)?.End("the signaling WebSocket closed");
+            _channel?.End("the signaling WebSocket closed");
             subscriptions.Forget(_queue);
             metrics.Connections.Add(-1);
         }
@@ -73,7 +73,7 @@ internal sealed partial class WebSocketSession(
                 var peek = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
                 if (peek.MessageType == WebSocketMessageType.Close)
                 {
-                    _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.NormalClosure, "bye"));
+                    _queue.Enqueue(new Outgoing.Close(CloseReason.Bye));
                     return;
                 }
 
@@ -94,7 +94,7 @@ internal sealed partial class WebSocketSession(
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {
             // The client went away, or the session is ending: the writer closes what is left.
-            _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.NormalClosure, "bye"));
+            _queue.Enqueue(new Outgoing.Close(CloseReason.Bye));
         }
     }
 
@@ -108,7 +108,7 @@ internal sealed partial class WebSocketSession(
         {
             if (length == limit)
             {
-                _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {limit} bytes"));
+                _queue.Enqueue(new Outgoing.Close(new CloseReason(CloseKind.MessageTooBig, $"messages are limited to {limit} bytes")));
                 return false;
             }
 
@@ -120,10 +120,10 @@ internal sealed partial class WebSocketSession(
         switch (result.MessageType)
         {
             case WebSocketMessageType.Close:
-                _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.NormalClosure, "bye"));
+                _queue.Enqueue(new Outgoing.Close(CloseReason.Bye));
                 return false;
             case WebSocketMessageType.Binary:
-                _queue.Enqueue(new Outgoing.Close(WebSocketCloseStatus.InvalidMessageType, "binary frames are not supported; send JSON text"));
+                _queue.Enqueue(new Outgoing.Close(new CloseReason(CloseKind.UnsupportedData, "binary frames are not supported; send JSON text")));
                 return false;
         }
 
@@ -172,7 +172,9 @@ internal sealed partial class WebSocketSession(
                 Reply(QuoteJson.Pong(command.Id, clock.GetUtcNow()));
                 break;
             case ClientCommand.RtcOffer offer:
-                Answer(offer);
+                Reply(_channel is null
+                    ? QuoteJson.Error("not-supported", "WebRTC data channels are disabled on this hub (WebRtc:Enabled is false)", offer.Id)
+                    : _channel.Answer(offer));
                 break;
             case ClientCommand.Invalid invalid:
                 Reply(QuoteJson.Error(invalid.Code, invalid.Message, invalid.Id));
@@ -181,206 +183,4 @@ internal sealed partial class WebSocketSession(
     }
 
     private void Reply(byte[] json) => _queue.Enqueue(new Outgoing.Encoded(json));
-
-    private async Task WriteAsync(CancellationToken cancellationToken)
-    {
-        var lastSent = clock.GetUtcNow();
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var now = clock.GetUtcNow();
-            var (messages, next) = _queue.Take(now);
-            _batchStarted = now;
-            if (_queue.CutOffReason is { } overBudget)
-            {
-                metrics.Disconnects.Add(1, new KeyValuePair<string, object?>("reason", "over budget"));
-                PushLog.ClientOverBudget(logger, overBudget);
-                await CloseAsync(WebSocketCloseStatus.PolicyViolation, CloseReason(overBudget));
-                return;
-            }
-
-            var closeAt = messages.FindIndex(m => m is Outgoing.Close);
-            if (closeAt >= 0)
-            {
-                var close = (Outgoing.Close)messages[closeAt];
-                await SendAllAsync(messages.GetRange(0, closeAt), cancellationToken);
-                await CloseAsync(close.Status, close.Reason);
-                return;
-            }
-
-            if (!await SendAllAsync(messages, cancellationToken))
-            {
-                return;
-            }
-
-            if (TakeSettled(now) is { } settled)
-            {
-                foreach (var quote in settled)
-                {
-                    if (!await SendAsync(quote, cancellationToken))
-                    {
-                        return;
-                    }
-                }
-
-                lastSent = now;
-                continue;
-            }
-
-            if (messages.Count > 0)
-            {
-                lastSent = now;
-                continue;
-            }
-
-            var heartbeatDue = lastSent + options.HeartbeatInterval;
-            if (now >= heartbeatDue)
-            {
-                if (!await SendAsync(QuoteJson.Heartbeat(now), cancellationToken))
-                {
-                    return;
-                }
-
-                lastSent = now;
-                continue;
-            }
-
-            var wake = next is { } n && n < heartbeatDue ? n : heartbeatDue;
-            wake = NextSettle() is { } settle && settle < wake ? settle : wake;
-            try
-            {
-                await _queue.WhenSignaled().WaitAsync(wake - now, clock, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    private async Task<bool> SendAllAsync(List<Outgoing> messages, CancellationToken cancellationToken)
-    {
-        var frame = batch && messages.Count > 1 ? new ArrayBufferWriter<byte>(4096) : null;
-        foreach (var message in messages)
-        {
-            if (message is Outgoing.Delta delta)
-            {
-                metrics.MergedUpdates.Add(delta.Merged - 1);
-                if (TrySendOverChannel(delta))
-                {
-                    metrics.Latency.Record((clock.GetUtcNow() - delta.Latest.Update.CommitTime).TotalMilliseconds);
-                    continue;
-                }
-            }
-
-            var json = Encode(message);
-            if (frame is null)
-            {
-                if (!await SendAsync(json, cancellationToken))
-                {
-                    return false;
-                }
-            }
-            else
-            {
-                if (frame.WrittenCount + json.Length + 2 > MaxBatchBytes && frame.WrittenCount > 0)
-                {
-                    if (!await SendBatchAsync(frame, cancellationToken))
-                    {
-                        return false;
-                    }
-                }
-
-                frame.Write(frame.WrittenCount == 0 ? "["u8 : ","u8);
-                frame.Write(json);
-            }
-
-            if (message is Outgoing.Delta sent)
-            {
-                metrics.Latency.Record((clock.GetUtcNow() - sent.Latest.Update.CommitTime).TotalMilliseconds);
-            }
-        }
-
-        return frame is not { WrittenCount: > 0 } || await SendBatchAsync(frame, cancellationToken);
-    }
-
-    private async Task<bool> SendBatchAsync(ArrayBufferWriter<byte> frame, CancellationToken cancellationToken)
-    {
-        frame.Write("]"u8);
-        var sent = await SendAsync(frame.WrittenMemory, cancellationToken);
-        frame.ResetWrittenCount();
-        return sent;
-    }
-
-    private byte[] Encode(Outgoing message) => message switch
-    {
-        // After quotes went over the data channel (any may be lost), the WebSocket's next update of the symbol is its full quote.
-        Outgoing.Delta delta when _unsettled.Remove(delta.Latest.Symbol) => QuoteJson.FullQuote(delta.Latest.Update.Quote),
-        Outgoing.Delta { IsShared: true } shared => shared.Latest.DeltaJson,
-        Outgoing.Delta delta => QuoteJson.Delta(delta.Latest.Update.Quote, delta.Changed, delta.Merged),
-        Outgoing.Snapshot snapshot => QuoteJson.Snapshot(snapshot.Quote),
-        Outgoing.Reset reset => QuoteJson.Reset(reset.Quote, reset.Reason),
-        Outgoing.Encoded encoded => encoded.Bytes,
-        _ => throw new InvalidOperationException($"cannot encode {message}"),
-    };
-
-    /// <summary>
-    /// Sends one message; false when the client is gone or stalled. A drain of the queue (all its
-    /// sends) must finish within <see cref="HubOptions.StallTimeout"/>, so a reader taking one frame
-    /// now and then cannot hold the hub's messages for ever; a stalled client is closed with 1008
-    /// when the close can still get through, and dropped when it cannot.
-    /// </summary>
-    private async Task<bool> SendAsync(ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var send = socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-            if (!send.IsCompletedSuccessfully)
-            {
-                var left = _batchStarted + options.StallTimeout - clock.GetUtcNow();
-                try
-                {
-                    await send.AsTask().WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, clock, cancellationToken);
-                }
-                catch (TimeoutException)
-                {
-                    metrics.Disconnects.Add(1, new KeyValuePair<string, object?>("reason", "too slow"));
-                    PushLog.ClientTooSlow(logger, options.StallTimeout);
-                    await CloseAsync(WebSocketCloseStatus.PolicyViolation, "too slow");
-                    return false;
-                }
-            }
-
-            metrics.MessagesSent.Add(1);
-            metrics.BytesSent.Add(json.Length);
-            return true;
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>A close reason fits in 123 bytes of UTF-8 (RFC 6455 section 5.5).</summary>
-    private static string CloseReason(string reason) => reason.Length <= 120 ? reason : reason[..120];
-
-    private async Task CloseAsync(WebSocketCloseStatus status, string reason)
-    {
-        if (status != WebSocketCloseStatus.NormalClosure)
-        {
-            metrics.Disconnects.Add(1, new KeyValuePair<string, object?>("reason", status.ToString()));
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), clock);
-        try
-        {
-            await socket.CloseOutputAsync(status, reason, timeout.Token);
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-            socket.Abort();
-        }
-    }
 }

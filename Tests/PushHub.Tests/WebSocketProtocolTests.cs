@@ -75,19 +75,30 @@ public sealed partial class WebSocketProtocolTests : IAsyncLifetime
     public async Task Unsubscribe_NoMoreDeltas()
     {
         await using var client = await WsClient.ConnectAsync(_ws);
-        await client.SendAsync("""{"op":"subscribe","symbols":["UNSUB"]}""");
+        await client.SendAsync("""{"op":"subscribe","symbols":["UNSUB","UNSUBKEPT"]}""");
         await InsertAsync("UNSUB", 1m);
         await client.ReceiveUntilAsync(m => m.Is("delta", "UNSUB"));
 
         await client.SendAsync("""{"op":"unsubscribe","symbols":["UNSUB"]}""");
         await client.ReceiveUntilAsync(m => m.Is("unsubscribed"));
         await InsertAsync("UNSUB", 2m);
-        await InsertAsync("OTHER", 2m);
-        await Task.Delay(500);
-        await client.SendAsync("""{"op":"ping","id":"p"}""");
-        var next = await client.ReceiveUntilAsync(m => !m.Is("heartbeat"));
+        await InsertAsync("UNSUBKEPT", 2m);
 
-        Assert.Equal("pong", next.Type());
+        // A barrier instead of a wait: the kept symbol's update committed after UNSUB's, so an UNSUB
+        // delta, had it been offered, would be sent no later than the kept one, and before the pong.
+        var seen = new List<System.Text.Json.JsonElement>();
+        while (seen.Count == 0 || !seen[^1].Is("delta", "UNSUBKEPT"))
+        {
+            seen.Add(await client.ReceiveAsync() ?? throw new InvalidOperationException("closed"));
+        }
+
+        await client.SendAsync("""{"op":"ping","id":"p"}""");
+        while (!seen[^1].Is("pong"))
+        {
+            seen.Add(await client.ReceiveAsync() ?? throw new InvalidOperationException("closed"));
+        }
+
+        Assert.DoesNotContain(seen, m => m.Is("delta", "UNSUB"));
     }
 
     [Fact]

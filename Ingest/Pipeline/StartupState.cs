@@ -10,14 +10,20 @@ namespace Ticker.Ingest.Pipeline;
 /// </summary>
 public sealed record StartupState(TransactionSnapshot Snapshot, IReadOnlyList<Quote> Quotes)
 {
+    /// <summary>The numbering the quotes' seqs belong to, read under the same snapshot (see <see cref="PositionEpoch"/>).</summary>
+    public string Epoch { get; init; } = "";
+
     // Per symbol: how many ticks (the sequence number so far), the latest tick, the latest
     // known bid and ask, and the latest tick's session's open/high/low/volume. The sessions are
     // date_bin days aligned at the configured UTC start, exactly as TradingSession computes them.
     // The latest tick is the latest plausible one (see TickTime; rows from before migration 0003
     // may be infinite or dated in the future): one such row must not freeze the symbol at every
-    // start. The count still counts every row, as the live pipeline does.
+    // start. The count still counts every row, as the live pipeline does, plus those the retention
+    // command removed (migration 0005), so deleting old ticks never lowers a seq.
     private const string QuotesSql = """
-        WITH counts AS (SELECT symbol, count(*) AS n FROM ticks GROUP BY symbol)
+        WITH counts AS (
+            SELECT t.symbol, count(*) + coalesce((SELECT r.removed FROM tick_retention r WHERE r.symbol = t.symbol), 0) AS n
+            FROM ticks t GROUP BY t.symbol)
         SELECT c.symbol, c.n, l.ts, l.price, l.size,
                (SELECT bid FROM ticks b WHERE b.symbol = c.symbol AND b.bid IS NOT NULL AND b.ts <= l.ts ORDER BY ts DESC, id DESC LIMIT 1),
                (SELECT ask FROM ticks a WHERE a.symbol = c.symbol AND a.ask IS NOT NULL AND a.ts <= l.ts ORDER BY ts DESC, id DESC LIMIT 1),
@@ -86,7 +92,8 @@ public sealed record StartupState(TransactionSnapshot Snapshot, IReadOnlyList<Qu
             }
         }
 
+        var epoch = await PositionEpoch.ReadAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new StartupState(snapshot, quotes);
+        return new StartupState(snapshot, quotes) { Epoch = epoch };
     }
 }

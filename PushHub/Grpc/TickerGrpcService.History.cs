@@ -27,10 +27,19 @@ internal sealed partial class TickerGrpcService
 
         var from = Bound("from", request.From);
         var to = Bound("to", request.To);
-        var page = await WithinTimeoutAsync(() => history.ReadPageAsync(new TickQuery(request.Symbol, limit)
+        TickPage page;
+        try
         {
-            From = from, To = to, After = after, NewestFirst = request.NewestFirst,
-        }, context.CancellationToken), context.CancellationToken);
+            page = await WithinTimeoutAsync(() => history.ReadPageAsync(new TickQuery(request.Symbol, limit)
+            {
+                From = from, To = to, After = after, NewestFirst = request.NewestFirst,
+            }, context.CancellationToken), context.CancellationToken);
+        }
+        catch (CursorGoneException e)
+        {
+            throw new RpcException(new Status(StatusCode.OutOfRange, $"after: {e.Message}"));
+        }
+
         var response = new GetTicksResponse { Next = page.Next?.ToString() ?? "" };
         response.Ticks.AddRange(page.Ticks.Select(GrpcMapping.ToMessage));
         return response;

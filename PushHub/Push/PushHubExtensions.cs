@@ -13,6 +13,7 @@ internal static class PushHubExtensions
         builder.Services.AddSingleton<FanOut>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FanOut>());
         builder.Services.AddSingleton<SubscriptionManager>();
+        builder.Services.AddHostedService<EpochResets>();
         builder.Services.AddSingleton<WebSocketEndpoint>();
         return builder;
     }

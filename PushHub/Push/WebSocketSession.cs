@@ -161,8 +161,8 @@ internal sealed partial class WebSocketSession(
                     return;
                 }
 
-                Reply(QuoteJson.Acknowledge("subscribed", subscribe.Symbols, command.Id));
-                subscriptions.Subscribe(_queue, Caller!, subscribe.Symbols, subscribe.MaxRate, subscribe.Resume);
+                Reply(QuoteJson.Acknowledge("subscribed", subscribe.Symbols, command.Id, subscriptions.Epoch));
+                subscriptions.Subscribe(_queue, Caller!, subscribe.Symbols, subscribe.MaxRate, subscribe.Resume, subscribe.Epoch);
                 break;
             case ClientCommand.Unsubscribe unsubscribe:
                 subscriptions.Unsubscribe(_queue, unsubscribe.Symbols);
@@ -320,8 +320,8 @@ internal sealed partial class WebSocketSession(
         Outgoing.Delta delta when _unsettled.Remove(delta.Latest.Symbol) => QuoteJson.FullQuote(delta.Latest.Update.Quote),
         Outgoing.Delta { IsShared: true } shared => shared.Latest.DeltaJson,
         Outgoing.Delta delta => QuoteJson.Delta(delta.Latest.Update.Quote, delta.Changed, delta.Merged),
-        Outgoing.Snapshot snapshot => QuoteJson.Snapshot(snapshot.Quote),
-        Outgoing.Reset reset => QuoteJson.Reset(reset.Quote, reset.Reason),
+        Outgoing.Snapshot snapshot => QuoteJson.Snapshot(snapshot.Quote, snapshot.Epoch),
+        Outgoing.Reset reset => QuoteJson.Reset(reset.Quote, reset.Reason, reset.Epoch),
         Outgoing.Encoded encoded => encoded.Bytes,
         _ => throw new InvalidOperationException($"cannot encode {message}"),
     };

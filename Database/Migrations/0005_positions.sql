@@ -39,11 +39,15 @@ CREATE FUNCTION ticker_new_epoch() RETURNS text LANGUAGE sql VOLATILE
 
 INSERT INTO ticker_epoch (epoch, reason) VALUES (ticker_new_epoch(), 'created');
 
-CREATE FUNCTION ticker_rotate_epoch(why text) RETURNS text LANGUAGE sql VOLATILE
-BEGIN ATOMIC
+CREATE FUNCTION ticker_rotate_epoch(why text) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    rotated text;
+BEGIN
     UPDATE ticker_epoch SET epoch = ticker_new_epoch(), reason = why, changed_at = now(), changed_by = pg_current_xact_id()::text
-    RETURNING epoch;
-END;
+    RETURNING epoch INTO rotated;
+    RETURN rotated;
+END
+$$;
 
 CREATE FUNCTION ticks_rewritten() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

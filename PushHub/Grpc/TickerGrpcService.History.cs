@@ -92,7 +92,13 @@ internal sealed partial class TickerGrpcService
             ? pipeline.Book.All.Where(q => caller.Covers(q.Symbol)).OrderBy(q => q.Symbol, StringComparer.Ordinal)
             : request.Symbols.Distinct(StringComparer.Ordinal).Select(s => pipeline.Book.TryGet(s, out var q) ? q : null).OfType<Quote>();
         var response = new GetQuotesResponse();
-        response.Quotes.AddRange(quotes.Select(q => GrpcMapping.Quote(q, QuoteFields.All, QuoteMessage.Types.Kind.Snapshot, 1)));
+        var epoch = pipeline.Epoch;
+        response.Quotes.AddRange(quotes.Select(q =>
+        {
+            var snapshot = GrpcMapping.Quote(q, QuoteFields.All, QuoteMessage.Types.Kind.Snapshot, 1);
+            snapshot.Epoch = epoch;
+            return snapshot;
+        }));
         return response;
     }
 

@@ -65,6 +65,9 @@ public sealed class EpochHistoryAndGrpcTests : IAsyncLifetime
             seq = snapshot.Seq;
         }
 
+        var quotes = await _client.GetQuotesAsync(new GetQuotesRequest { Symbols = { "GEP" } });
+        Assert.Equal(epoch, Assert.Single(quotes.Quotes).Epoch);
+
         using var call = _client.Subscribe(new SubscribeRequest { Symbols = { "GEP" }, Resume = { ["GEP"] = seq }, Epoch = "0123456789ab" });
         var reset = await NextAsync(call);
         var fresh = await NextAsync(call);

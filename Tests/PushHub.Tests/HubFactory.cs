@@ -19,8 +19,8 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
         Database = new();
     }
 
-    /// <summary>A hub on a database the test owns (already initialized; not dropped with the hub).</summary>
-    public HubFactory(TestDatabase shared)
+    /// <summary>A hub on a database the test owns (already initialized; not dropped with the hub). Not public: a class fixture has one public constructor.</summary>
+    internal HubFactory(TestDatabase shared)
     {
         Database = shared;
         _ownsDatabase = false;

@@ -29,21 +29,26 @@ CREATE TABLE ticker_epoch (
     epoch      text        NOT NULL,
     reason     text        NOT NULL,
     changed_at timestamptz NOT NULL DEFAULT now(),
-    -- The transaction that last changed it: a DELETE of a million rows rotates it once, not a million times.
-    changed_by text        NOT NULL DEFAULT pg_current_xact_id()::text
+    -- The transaction that last changed it (ticker_xact_key): a DELETE of a million rows rotates it
+    -- once, not a million times.
+    changed_by text        NOT NULL
 );
+
+-- A transaction's id with its start time: an id alone could recur in a cluster restored elsewhere.
+CREATE FUNCTION ticker_xact_key() RETURNS text LANGUAGE sql VOLATILE
+    RETURN pg_current_xact_id()::text || '@' || now()::text;
 
 -- 48 random bits as 12 hex digits: the first 12 of a version-4 UUID are all random.
 CREATE FUNCTION ticker_new_epoch() RETURNS text LANGUAGE sql VOLATILE
     RETURN left(replace(gen_random_uuid()::text, '-', ''), 12);
 
-INSERT INTO ticker_epoch (epoch, reason) VALUES (ticker_new_epoch(), 'created');
+INSERT INTO ticker_epoch (epoch, reason, changed_by) VALUES (ticker_new_epoch(), 'created', ticker_xact_key());
 
 CREATE FUNCTION ticker_rotate_epoch(why text) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     rotated text;
 BEGIN
-    UPDATE ticker_epoch SET epoch = ticker_new_epoch(), reason = why, changed_at = now(), changed_by = pg_current_xact_id()::text
+    UPDATE ticker_epoch SET epoch = ticker_new_epoch(), reason = why, changed_at = now(), changed_by = ticker_xact_key()
     RETURNING epoch INTO rotated;
     RETURN rotated;
 END
@@ -52,8 +57,8 @@ $$;
 CREATE FUNCTION ticks_rewritten() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE ticker_epoch SET epoch = ticker_new_epoch(), reason = lower(TG_OP) || ' on ticks', changed_at = now(),
-                            changed_by = pg_current_xact_id()::text
-    WHERE changed_by <> pg_current_xact_id()::text;
+                            changed_by = ticker_xact_key()
+    WHERE changed_by <> ticker_xact_key();
     IF TG_OP = 'TRUNCATE' THEN
         -- A new epoch numbers from the rows that come next; what retention removed before is moot,
         -- and its bound would wrongly turn away cursors into re-imported history.

@@ -58,4 +58,8 @@ internal static partial class IngestLog
     [LoggerMessage(EventId = 231, Level = LogLevel.Warning,
         Message = "Replication resumed on a new temporary slot {Slot}; the state of {Symbols} symbols was read again under its snapshot to cover the gap")]
     public static partial void StateReloaded(ILogger logger, string slot, int symbols);
+
+    [LoggerMessage(EventId = 232, Level = LogLevel.Warning,
+        Message = "Positions changed epoch from {Old} to {New} (ticks truncated, rewritten or restored): the book was read again whole and every subscriber is reset")]
+    public static partial void EpochChanged(ILogger logger, string old, string @new);
 }

@@ -15,6 +15,16 @@ if (args is [CommandLine.Import, ..])
     return await CommandLine.RunImportAsync(args[1..]);
 }
 
+if (args is [CommandLine.Retention, ..])
+{
+    return await CommandLine.RunRetentionAsync(args[1..]);
+}
+
+if (args is [CommandLine.Epoch, ..])
+{
+    return await CommandLine.RunEpochAsync(args[1..]);
+}
+
 if (args is [TokenCommand.Name, ..])
 {
     return await TokenCommand.RunAsync(args[1..]);

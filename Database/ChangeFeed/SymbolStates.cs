@@ -13,9 +13,12 @@ public static class SymbolStates
     // the same way continues them seamlessly.
     // The latest tick is the latest plausible one (see TickTime; rows from before migration 0003
     // may be infinite or dated in the future): one such row must not freeze the symbol at every
-    // start. The count still counts every row, as the live pipeline does.
+    // start. The count still counts every row, as the live pipeline does, plus those the retention
+    // command removed (migration 0005), so deleting old ticks never lowers a seq.
     private const string StatesSql = """
-        WITH counts AS (SELECT symbol, count(*) AS n FROM ticks GROUP BY symbol)
+        WITH counts AS (
+            SELECT t.symbol, count(*) + coalesce((SELECT r.removed FROM tick_retention r WHERE r.symbol = t.symbol), 0) AS n
+            FROM ticks t GROUP BY t.symbol)
         SELECT c.symbol, c.n, l.ts, l.price, l.size,
                (SELECT bid FROM ticks b WHERE b.symbol = c.symbol AND b.bid IS NOT NULL AND b.ts <= l.ts ORDER BY ts DESC, id DESC LIMIT 1),
                (SELECT ask FROM ticks a WHERE a.symbol = c.symbol AND a.ask IS NOT NULL AND a.ts <= l.ts ORDER BY ts DESC, id DESC LIMIT 1),
@@ -36,7 +39,8 @@ public static class SymbolStates
     /// <summary>
     /// Reads every symbol's state under <paramref name="exportedSnapshot"/> (a temporary replication
     /// slot's, so the state ends exactly where the slot's stream begins), or under a snapshot of its
-    /// own when null; returns the snapshot as <c>pg_current_snapshot()</c> text with the states.
+    /// own when null; returns the snapshot as <c>pg_current_snapshot()</c> text with the states and the
+    /// epoch their positions belong to (<see cref="PositionEpoch"/>), read under the same snapshot.
     /// </summary>
     /// <param name="sessionStartUtc">UTC time of day at which a session starts.</param>
     /// <param name="futureSkew">How far ahead of now a tick may be stamped and still count as the latest.</param>
@@ -84,7 +88,8 @@ public static class SymbolStates
             }
         }
 
+        var epoch = await PositionEpoch.ReadAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new SymbolStateSet(snapshot, states);
+        return new SymbolStateSet(snapshot, states, epoch);
     }
 }

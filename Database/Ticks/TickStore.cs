@@ -73,6 +73,7 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
         }
 
         activity?.SetTag("ticker.rows", ticks.Count);
+        await ThrowIfCursorGoneAsync(query, cancellationToken);
         if (ticks.Count <= query.Limit)
         {
             return new TickPage(ticks, null);
@@ -80,6 +81,27 @@ public sealed class TickStore(NpgsqlDataSource dataSource)
 
         ticks.RemoveAt(query.Limit);
         return new TickPage(ticks, ticks[^1].Cursor);
+    }
+
+    /// <summary>
+    /// Oldest first, a cursor is the client's promise that it holds every tick up to it: when
+    /// retention has deleted ticks after it (within the range), the page would hide a gap. Checked
+    /// after the read: bounds only grow, so a retention that ran before it is always seen.
+    /// Newest first, retention only cuts the end the client is paging toward: no gap, no check.
+    /// </summary>
+    private async Task ThrowIfCursorGoneAsync(TickQuery query, CancellationToken cancellationToken)
+    {
+        if (query.NewestFirst || query.After is not { } after
+            || await TickRetention.RemovedThroughAsync(dataSource, query.Symbol, cancellationToken) is not { } through)
+        {
+            return;
+        }
+
+        var afterCursor = through.Ts > after.Ts || (through.Ts == after.Ts && through.Id > after.Id);
+        if (afterCursor && (query.From is not { } from || through.Ts >= from))
+        {
+            throw new CursorGoneException(query.Symbol, after, through);
+        }
     }
 
     // A loose index scan: one index probe per distinct symbol instead of reading the whole table.

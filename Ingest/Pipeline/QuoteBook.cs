@@ -26,6 +26,24 @@ public sealed class QuoteBook(TradingSession session, TimeSpan futureSkew)
     public void Load(Quote quote) => _quotes[quote.Symbol] = quote;
 
     /// <summary>
+    /// Becomes exactly <paramref name="quotes"/> (state read under a new epoch, whose numbers may be
+    /// lower): a symbol left out is forgotten, or its next tick would go on from the old numbering.
+    /// </summary>
+    public void Replace(IReadOnlyList<Quote> quotes)
+    {
+        foreach (var quote in quotes)
+        {
+            _quotes[quote.Symbol] = quote;
+        }
+
+        var kept = quotes.Select(q => q.Symbol).ToHashSet(StringComparer.Ordinal);
+        foreach (var symbol in _quotes.Keys.Where(s => !kept.Contains(s)).ToList())
+        {
+            _quotes.TryRemove(symbol, out _);
+        }
+    }
+
+    /// <summary>
     /// The next tick of a symbol, in commit order. A tick stamped earlier than the quote (history
     /// imported late) counts toward the sequence and, within the session, toward volume, high and
     /// low, but does not replace the last price.

@@ -17,6 +17,15 @@ public sealed class ReplayBuffer(int depth)
     private readonly Dictionary<string, Ring> _rings = new(StringComparer.Ordinal);
     private readonly Lock _ringsLock = new();
 
+    /// <summary>Forgets every update (they belong to an epoch that ended): resuming from them is a reset.</summary>
+    public void Clear()
+    {
+        lock (_ringsLock)
+        {
+            _rings.Clear();
+        }
+    }
+
     public void Add(QuoteUpdate update)
     {
         Ring? ring;

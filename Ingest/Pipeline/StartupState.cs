@@ -9,6 +9,9 @@ namespace Ticker.Ingest.Pipeline;
 /// </summary>
 public sealed record StartupState(TransactionSnapshot Snapshot, IReadOnlyList<Quote> Quotes)
 {
+    /// <summary>The numbering the quotes' seqs belong to, read under the same snapshot (see <see cref="Ticker.Database.Ticks.PositionEpoch"/>).</summary>
+    public string Epoch { get; init; } = "";
+
     public static Task<StartupState> LoadAsync(NpgsqlDataSource dataSource, TradingSession session, TimeSpan futureSkew, CancellationToken cancellationToken) =>
         LoadAsync(dataSource, session, futureSkew, exportedSnapshot: null, cancellationToken);
 
@@ -33,6 +36,6 @@ public sealed record StartupState(TransactionSnapshot Snapshot, IReadOnlyList<Qu
             Volume: s.Volume,
             Ts: s.Ts,
             SessionStart: s.SessionStart)).ToList();
-        return new StartupState(TransactionSnapshot.Parse(read.Snapshot), quotes);
+        return new StartupState(TransactionSnapshot.Parse(read.Snapshot), quotes) { Epoch = read.Epoch };
     }
 }

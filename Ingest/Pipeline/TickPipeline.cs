@@ -14,7 +14,7 @@ namespace Ticker.Ingest.Pipeline;
 /// shared hot observable of <see cref="QuoteUpdate"/>s in commit order. A commit is acknowledged to
 /// the source only after all its updates have been handed to every subscriber.
 /// </summary>
-public sealed class TickPipeline : IHostedService, IDisposable
+public sealed partial class TickPipeline : IHostedService, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _connectionString;
@@ -116,11 +116,7 @@ public sealed class TickPipeline : IHostedService, IDisposable
     {
         var state = await StartupState.LoadAsync(_dataSource, new TradingSession(_options.SessionStartUtc), _options.MaxFutureSkew,
             exportedSnapshot, cancellationToken);
-        foreach (var quote in state.Quotes)
-        {
-            Book.Load(quote);
-        }
-
+        LoadBook(state);
         _snapshot = state.Snapshot;
         return state;
     }
@@ -185,7 +181,7 @@ public sealed class TickPipeline : IHostedService, IDisposable
     {
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var changes = Observable.Create<SourceEvent>((observer, ct) => PumpAsync(observer, failed, ct)).Publish();
-        using var updates = changes.ToQuoteUpdates(Book, _snapshot!).Do(Record)
+        using var updates = changes.Do(AdoptReloadedEpoch).ToQuoteUpdates(Book, _snapshot!).Do(Record)
             .Subscribe(_updates.OnNext, e => failed.TrySetException(e));
         // An error is reported through the update chain above; nothing to do here.
         using var acknowledgements = changes.Where(change => change.Kind == SourceEventKind.Commit)

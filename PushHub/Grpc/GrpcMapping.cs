@@ -15,14 +15,20 @@ internal static class GrpcMapping
 
     public static QuoteMessage ToMessage(Outgoing message) => message switch
     {
-        Outgoing.Snapshot snapshot => Quote(snapshot.Quote, QuoteFields.All, QuoteMessage.Types.Kind.Snapshot, 1),
+        Outgoing.Snapshot snapshot => WithEpoch(Quote(snapshot.Quote, QuoteFields.All, QuoteMessage.Types.Kind.Snapshot, 1), snapshot.Epoch),
         Outgoing.Delta delta => Quote(delta.Latest.Update.Quote, delta.Changed, QuoteMessage.Types.Kind.Delta, delta.Merged),
         Outgoing.Reset reset => new QuoteMessage
         {
-            Kind = QuoteMessage.Types.Kind.Reset, Symbol = reset.Quote.Symbol, Seq = reset.Quote.Seq, Reason = reset.Reason,
+            Kind = QuoteMessage.Types.Kind.Reset, Symbol = reset.Quote.Symbol, Seq = reset.Quote.Seq, Reason = reset.Reason, Epoch = reset.Epoch,
         },
         _ => throw new InvalidOperationException($"no protobuf form for {message}"),
     };
+
+    private static QuoteMessage WithEpoch(QuoteMessage message, string epoch)
+    {
+        message.Epoch = epoch;
+        return message;
+    }
 
     public static QuoteMessage Heartbeat(DateTimeOffset now) =>
         new() { Kind = QuoteMessage.Types.Kind.Heartbeat, Ts = Timestamp.FromDateTimeOffset(now) };

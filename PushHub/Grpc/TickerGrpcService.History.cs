@@ -27,10 +27,19 @@ internal sealed partial class TickerGrpcService
 
         var from = Bound("from", request.From);
         var to = Bound("to", request.To);
-        var page = await WithinTimeoutAsync(() => history.ReadPageAsync(new TickQuery(request.Symbol, limit)
+        TickPage page;
+        try
         {
-            From = from, To = to, After = after, NewestFirst = request.NewestFirst,
-        }, context.CancellationToken), context.CancellationToken);
+            page = await WithinTimeoutAsync(() => history.ReadPageAsync(new TickQuery(request.Symbol, limit)
+            {
+                From = from, To = to, After = after, NewestFirst = request.NewestFirst,
+            }, context.CancellationToken), context.CancellationToken);
+        }
+        catch (CursorGoneException e)
+        {
+            throw new RpcException(new Status(StatusCode.OutOfRange, $"after: {e.Message}"));
+        }
+
         var response = new GetTicksResponse { Next = page.Next?.ToString() ?? "" };
         response.Ticks.AddRange(page.Ticks.Select(GrpcMapping.ToMessage));
         return response;
@@ -83,7 +92,13 @@ internal sealed partial class TickerGrpcService
             ? pipeline.Book.All.Where(q => caller.Covers(q.Symbol)).OrderBy(q => q.Symbol, StringComparer.Ordinal)
             : request.Symbols.Distinct(StringComparer.Ordinal).Select(s => pipeline.Book.TryGet(s, out var q) ? q : null).OfType<Quote>();
         var response = new GetQuotesResponse();
-        response.Quotes.AddRange(quotes.Select(q => GrpcMapping.Quote(q, QuoteFields.All, QuoteMessage.Types.Kind.Snapshot, 1)));
+        var epoch = pipeline.Epoch;
+        response.Quotes.AddRange(quotes.Select(q =>
+        {
+            var snapshot = GrpcMapping.Quote(q, QuoteFields.All, QuoteMessage.Types.Kind.Snapshot, 1);
+            snapshot.Epoch = epoch;
+            return snapshot;
+        }));
         return response;
     }
 

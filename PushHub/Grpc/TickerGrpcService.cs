@@ -49,6 +49,11 @@ internal sealed partial class TickerGrpcService(
             throw Invalid("resume: symbol to a non-negative seq");
         }
 
+        if (request.Epoch.Length > ResumeEpoch.MaxLength)
+        {
+            throw Invalid($"epoch: at most {ResumeEpoch.MaxLength} characters, as a SNAPSHOT or RESET gave it");
+        }
+
         var caller = GrpcCaller.Require(context, Scopes.Subscribe, request.Symbols.Concat(request.Resume.Keys));
         using var slot = streams.Enter(context.GetHttpContext().Connection.RemoteIpAddress, limits.MaxConnectionsPerAddress)
             ?? throw new RpcException(new Status(StatusCode.ResourceExhausted,
@@ -59,7 +64,7 @@ internal sealed partial class TickerGrpcService(
         try
         {
             subscriptions.Subscribe(queue, caller, request.Symbols.Distinct(StringComparer.Ordinal).ToList(),
-                request.MaxRate > 0 ? request.MaxRate : null, request.Resume);
+                request.MaxRate > 0 ? request.MaxRate : null, request.Resume, request.Epoch.Length > 0 ? request.Epoch : null);
             using var expiry = GrpcCaller.UntilExpiry(caller, clock, context.CancellationToken);
             using var sink = new GrpcStreamSink(responseStream, limits);
             try

@@ -31,7 +31,7 @@ internal static class HistoryEndpoints
     }
 
     /// <summary><c>GET /api/ticks?symbol=&amp;from=&amp;to=&amp;limit=&amp;after=&amp;order=asc|desc</c>, keyset paged.</summary>
-    private static async Task<Results<Ok<TicksResponse>, ValidationProblem>> GetTicksAsync([FromKeyedServices(TickerDataSource.History)] TickStore store,
+    private static async Task<Results<Ok<TicksResponse>, ValidationProblem, ProblemHttpResult>> GetTicksAsync([FromKeyedServices(TickerDataSource.History)] TickStore store,
         string? symbol, DateTimeOffset? from, DateTimeOffset? to, int? limit, string? after, string? order, CancellationToken cancellationToken)
     {
         var problems = new Dictionary<string, string[]>();
@@ -47,12 +47,25 @@ internal static class HistoryEndpoints
             return TypedResults.ValidationProblem(problems);
         }
 
-        var page = await store.ReadPageAsync(new TickQuery(symbol!, limit ?? TickQuery.DefaultLimit)
+        TickPage page;
+        try
         {
-            From = from, To = to, After = cursor, NewestFirst = order == "desc",
-        }, cancellationToken);
+            page = await store.ReadPageAsync(new TickQuery(symbol!, limit ?? TickQuery.DefaultLimit)
+            {
+                From = from, To = to, After = cursor, NewestFirst = order == "desc",
+            }, cancellationToken);
+        }
+        catch (CursorGoneException e)
+        {
+            return CursorGone(e);
+        }
+
         return TypedResults.Ok(new TicksResponse(symbol!, page.Ticks.Select(TickDto.From).ToList(), page.Next?.ToString()));
     }
+
+    /// <summary>410 Gone: retention deleted ticks after the cursor (docs/operations.md#retention).</summary>
+    private static ProblemHttpResult CursorGone(CursorGoneException e) => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status410Gone,
+        title: "The cursor points into deleted ticks", extensions: new Dictionary<string, object?> { ["removedThrough"] = e.RemovedThrough.ToString() });
 
     /// <summary><c>GET /api/bars?symbol=&amp;interval=1m&amp;from=&amp;to=</c>; by default the last 24 hours.</summary>
     private static async Task<Results<Ok<BarsResponse>, ValidationProblem>> GetBarsAsync([FromKeyedServices(TickerDataSource.History)] TickStore store, TimeProvider clock, IOptions<HubOptions> options,

@@ -8,7 +8,11 @@ namespace Ticker.PushHub.Push;
 internal abstract record ClientCommand(JsonElement? Id)
 {
     public sealed record Subscribe(JsonElement? Id, IReadOnlyList<string> Symbols, double? MaxRate, IReadOnlyDictionary<string, long> Resume)
-        : ClientCommand(Id);
+        : ClientCommand(Id)
+    {
+        /// <summary>The epoch the <see cref="Resume"/> positions belong to; null from a client that predates epochs.</summary>
+        public string? Epoch { get; init; }
+    }
 
     public sealed record Unsubscribe(JsonElement? Id, IReadOnlyList<string> Symbols) : ClientCommand(Id);
 
@@ -127,7 +131,18 @@ internal abstract record ClientCommand(JsonElement? Id)
             }
         }
 
-        return new Subscribe(id, symbols, maxRate, resume);
+        string? epoch = null;
+        if (root.TryGetProperty("epoch", out var epochElement))
+        {
+            if (epochElement.ValueKind != JsonValueKind.String || epochElement.GetString() is not { Length: > 0 and <= ResumeEpoch.MaxLength } named)
+            {
+                return new Invalid(id, "invalid-argument", $"epoch must be a string of 1 to {ResumeEpoch.MaxLength} characters, as a snapshot or reset gave it");
+            }
+
+            epoch = named;
+        }
+
+        return new Subscribe(id, symbols, maxRate, resume) { Epoch = epoch };
     }
 
     private static Invalid? ParseSymbols(JsonElement root, JsonElement? id, int maxSymbols, out List<string> symbols)

@@ -64,6 +64,10 @@ internal sealed class FanOut(IQuoteFeed feed, PushMetrics metrics) : IFanOut, IH
     /// <summary>Forgets a subscriber entirely (its connection ended): only its own symbols are touched.</summary>
     public void RemoveEverywhere(SubscriberQueue queue) => Remove(queue, queue.FannedOutSymbols().Append("*"));
 
+    /// <summary>Every subscriber, once each (for an epoch change, which resets them all).</summary>
+    internal IEnumerable<SubscriberQueue> AllQueues() =>
+        _bySymbol.Values.SelectMany(set => set.Members).Concat(_wildcard.Members).Distinct(ReferenceEqualityComparer.Instance).Cast<SubscriberQueue>();
+
     /// <summary>How many queues receive <paramref name="symbol"/> by name (for tests and metrics).</summary>
     internal int SubscriberCount(string symbol) => _bySymbol.TryGetValue(symbol, out var set) ? set.Members.Length : 0;
 

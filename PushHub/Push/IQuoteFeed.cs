@@ -12,6 +12,9 @@ internal interface IQuoteFeed
 {
     IObservable<QuoteUpdate> Updates { get; }
 
+    /// <summary>The epoch the positions (seq) of <see cref="Quotes"/> and <see cref="Updates"/> belong to.</summary>
+    string Epoch { get; }
+
     /// <summary>The current quote of every symbol known.</summary>
     IEnumerable<Quote> Quotes { get; }
 

@@ -6,7 +6,11 @@ namespace Ticker.PushHub.Push;
 internal abstract record Outgoing
 {
     /// <summary>The full quote: on subscribe and after a reset.</summary>
-    public sealed record Snapshot(Quote Quote) : Outgoing;
+    public sealed record Snapshot(Quote Quote) : Outgoing
+    {
+        /// <summary>The epoch <see cref="Quote"/>'s seq belongs to (docs/protocol.md#positions-and-epochs).</summary>
+        public string Epoch { get; init; } = "";
+    }
 
     /// <summary>Changed fields of <see cref="Latest"/>, <see cref="Merged"/> updates folded together.</summary>
     public sealed record Delta(OutboundUpdate Latest, QuoteFields Changed, int Merged) : Outgoing
@@ -16,7 +20,10 @@ internal abstract record Outgoing
     }
 
     /// <summary>A resume position that cannot be served; a snapshot follows.</summary>
-    public sealed record Reset(Quote Quote, string Reason) : Outgoing;
+    public sealed record Reset(Quote Quote, string Reason) : Outgoing
+    {
+        public string Epoch { get; init; } = "";
+    }
 
     /// <summary>A transport-specific message already encoded (acknowledgements, errors, pongs).</summary>
     public sealed record Encoded(byte[] Bytes) : Outgoing;

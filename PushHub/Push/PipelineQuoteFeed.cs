@@ -7,6 +7,8 @@ internal sealed class PipelineQuoteFeed(TickPipeline pipeline) : IQuoteFeed
 {
     public IObservable<QuoteUpdate> Updates => pipeline.Updates;
 
+    public string Epoch => pipeline.Epoch;
+
     public IEnumerable<Quote> Quotes => pipeline.Book.All;
 
     public bool TryGetQuote(string symbol, out Quote quote) => pipeline.Book.TryGet(symbol, out quote);

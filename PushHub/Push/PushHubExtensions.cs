@@ -15,6 +15,7 @@ internal static class PushHubExtensions
         builder.Services.AddSingleton<IFanOut>(sp => sp.GetRequiredService<FanOut>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FanOut>());
         builder.Services.AddSingleton<SubscriptionManager>();
+        builder.Services.AddHostedService<EpochResets>();
         builder.Services.AddSingleton<WebSocketEndpoint>();
         return builder;
     }

@@ -7,10 +7,11 @@ namespace Ticker.PushHub.Push;
 /// <summary>The server's JSON messages (docs/protocol.md), written straight to UTF-8 bytes.</summary>
 internal static class QuoteJson
 {
-    public static byte[] Snapshot(Quote quote) => Write(w =>
+    public static byte[] Snapshot(Quote quote, string? epoch = null) => Write(w =>
     {
         w.WriteString("type", "snapshot");
         WriteQuote(w, quote, QuoteFields.All);
+        WriteEpoch(w, epoch);
     });
 
     /// <summary>What a data channel carries: the symbol's whole current quote, so a lost message is superseded by the next.</summary>
@@ -53,15 +54,17 @@ internal static class QuoteJson
         }
     });
 
-    public static byte[] Reset(Quote quote, string reason) => Write(w =>
+    public static byte[] Reset(Quote quote, string reason, string? epoch = null) => Write(w =>
     {
         w.WriteString("type", "reset");
         w.WriteString("symbol", quote.Symbol);
         w.WriteNumber("seq", quote.Seq);
+        WriteEpoch(w, epoch);
         w.WriteString("reason", reason);
     });
 
-    public static byte[] Acknowledge(string type, IEnumerable<string> symbols, JsonElement? id) => Write(w =>
+    /// <summary><c>subscribed</c> also names the epoch the positions that follow belong to.</summary>
+    public static byte[] Acknowledge(string type, IEnumerable<string> symbols, JsonElement? id, string? epoch = null) => Write(w =>
     {
         w.WriteString("type", type);
         w.WriteStartArray("symbols");
@@ -71,6 +74,7 @@ internal static class QuoteJson
         }
 
         w.WriteEndArray();
+        WriteEpoch(w, epoch);
         WriteId(w, id);
     });
 
@@ -148,6 +152,14 @@ internal static class QuoteJson
         if (fields.HasFlag(QuoteFields.Ts))
         {
             w.WriteString("ts", q.Ts.UtcDateTime);
+        }
+    }
+
+    private static void WriteEpoch(Utf8JsonWriter w, string? epoch)
+    {
+        if (!string.IsNullOrEmpty(epoch))
+        {
+            w.WriteString("epoch", epoch);
         }
     }
 

@@ -15,7 +15,11 @@ internal sealed class SubscriptionManager(IFanOut fanOut, IQuoteFeed feed)
     /// only what its WebSocket's queue holds): callers refuse first, with their transport's error, and
     /// this throws if one did not. "*" brings in only the symbols <paramref name="caller"/> covers.
     /// </summary>
-    public void Subscribe(SubscriberQueue queue, Entitlements caller, IReadOnlyList<string> symbols, double? maxRate, IReadOnlyDictionary<string, long> resume)
+    /// <summary>The epoch the hub's positions belong to now (sent in <c>subscribed</c>, snapshots and resets).</summary>
+    public string Epoch => feed.Epoch;
+
+    public void Subscribe(SubscriberQueue queue, Entitlements caller, IReadOnlyList<string> symbols, double? maxRate, IReadOnlyDictionary<string, long> resume,
+        string? epoch = null)
     {
         if (caller.FirstRefused(symbols) is { } refused)
         {
@@ -37,7 +41,7 @@ internal sealed class SubscriptionManager(IFanOut fanOut, IQuoteFeed feed)
         var targets = all ? named.Union(feed.Quotes.Select(q => q.Symbol).Where(caller.Covers).Order(StringComparer.Ordinal)) : named;
         foreach (var symbol in targets)
         {
-            SetBaseline(queue, symbol, resume.TryGetValue(symbol, out var seq) ? seq : null);
+            SetBaseline(queue, symbol, resume.TryGetValue(symbol, out var seq) ? seq : null, epoch);
         }
     }
 
@@ -57,11 +61,36 @@ internal sealed class SubscriptionManager(IFanOut fanOut, IQuoteFeed feed)
 
     public void Forget(SubscriberQueue queue) => fanOut.RemoveEverywhere(queue);
 
-    private void SetBaseline(SubscriberQueue queue, string symbol, long? resumeAfter)
+    /// <summary>
+    /// Sets where the subscriber stands under the hub's current epoch. The pipeline replaces its book
+    /// before it names the new epoch, and resets every queue after: a baseline read while the epoch
+    /// changed is set again, so a subscriber never keeps a snapshot of one epoch under the other.
+    /// </summary>
+    private void SetBaseline(SubscriberQueue queue, string symbol, long? resumeAfter, string? clientEpoch)
+    {
+        while (true)
+        {
+            var epoch = feed.Epoch;
+            SetBaseline(queue, symbol, resumeAfter, clientEpoch, epoch);
+            if (feed.Epoch == epoch)
+            {
+                return;
+            }
+        }
+    }
+
+    private void SetBaseline(SubscriberQueue queue, string symbol, long? resumeAfter, string? clientEpoch, string epoch)
     {
         var known = feed.TryGetQuote(symbol, out var quote);
         if (resumeAfter is { } seq)
         {
+            if (ResumeEpoch.Refusal(clientEpoch, epoch, seq) is { } otherEpoch)
+            {
+                queue.SetBaseline(symbol, known ? quote.Seq : 0,
+                    known ? [new Outgoing.Reset(quote, otherEpoch) { Epoch = epoch }, new Outgoing.Snapshot(quote) { Epoch = epoch }] : []);
+                return;
+            }
+
             var replay = feed.ReplayAfter(symbol, seq);
             // Replaying more than half of what the connection may still queue would end it: a reset
             // and snapshot say the same in two messages.
@@ -76,11 +105,12 @@ internal sealed class SubscriptionManager(IFanOut fanOut, IQuoteFeed feed)
             if (known)
             {
                 queue.SetBaseline(symbol, quote.Seq,
-                    [new Outgoing.Reset(quote, replay.CanResume ? $"resuming from {seq} would queue more than Hub:MaxQueuedBytes allows" : $"resume position {seq} is no longer held"), new Outgoing.Snapshot(quote)]);
+                    [new Outgoing.Reset(quote, replay.CanResume ? $"resuming from {seq} would queue more than Hub:MaxQueuedBytes allows" : $"resume position {seq} is no longer held") { Epoch = epoch },
+                        new Outgoing.Snapshot(quote) { Epoch = epoch }]);
                 return;
             }
         }
 
-        queue.SetBaseline(symbol, known ? quote.Seq : 0, known ? [new Outgoing.Snapshot(quote)] : []);
+        queue.SetBaseline(symbol, known ? quote.Seq : 0, known ? [new Outgoing.Snapshot(quote) { Epoch = epoch }] : []);
     }
 }

@@ -161,8 +161,8 @@ internal sealed partial class WebSocketSession(
                     return;
                 }
 
-                Reply(QuoteJson.Acknowledge("subscribed", subscribe.Symbols, command.Id));
-                subscriptions.Subscribe(_queue, Caller!, subscribe.Symbols, subscribe.MaxRate, subscribe.Resume);
+                Reply(QuoteJson.Acknowledge("subscribed", subscribe.Symbols, command.Id, subscriptions.Epoch));
+                subscriptions.Subscribe(_queue, Caller!, subscribe.Symbols, subscribe.MaxRate, subscribe.Resume, subscribe.Epoch);
                 break;
             case ClientCommand.Unsubscribe unsubscribe:
                 subscriptions.Unsubscribe(_queue, unsubscribe.Symbols);

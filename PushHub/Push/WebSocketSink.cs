@@ -93,8 +93,8 @@ internal sealed class WebSocketSink(WebSocket socket, bool batch, PushMetrics me
     {
         Outgoing.Delta { IsShared: true } shared => shared.Latest.DeltaJson,
         Outgoing.Delta delta => QuoteJson.Delta(delta.Latest.Update.Quote, delta.Changed, delta.Merged),
-        Outgoing.Snapshot snapshot => QuoteJson.Snapshot(snapshot.Quote),
-        Outgoing.Reset reset => QuoteJson.Reset(reset.Quote, reset.Reason),
+        Outgoing.Snapshot snapshot => QuoteJson.Snapshot(snapshot.Quote, snapshot.Epoch),
+        Outgoing.Reset reset => QuoteJson.Reset(reset.Quote, reset.Reason, reset.Epoch),
         Outgoing.Encoded encoded => encoded.Bytes,
         _ => throw new InvalidOperationException($"cannot encode {message}"),
     };

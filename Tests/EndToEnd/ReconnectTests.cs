@@ -46,11 +46,15 @@ public sealed class ReconnectTests(DashboardHost host) : DashboardPage(host)
         await subscribes[0].Task.WaitAsync(TimeSpan.FromMilliseconds(Patience));
         await Page.WaitForFunctionAsync("() => window.tickerDebug.positions().AAPL > 0");
         var held = await Page.EvaluateAsync<long>("() => window.tickerDebug.positions().AAPL");
+        var epoch = await Page.EvaluateAsync<string>("() => window.tickerDebug.epoch()");
 
         await connections[0].CloseAsync(new() { Code = 1012, Reason = "hub restart" });
 
         var resubscribe = await subscribes[1].Task.WaitAsync(TimeSpan.FromMilliseconds(Patience));
         Assert.Equal(held, resubscribe.GetProperty("resume").GetProperty("AAPL").GetInt64());
+        // The positions' epoch (docs/protocol.md#positions-and-epochs) goes with them.
+        Assert.Matches("^[0-9a-f]{12}$", epoch);
+        Assert.Equal(epoch, resubscribe.GetProperty("epoch").GetString());
         await Expect(Page.GetByTestId("status")).ToHaveAttributeAsync("data-state", "live");
         await Host.InsertAsync("INSERT INTO ticks (symbol, price, size) VALUES ('AAPL', 149.99, 100)");
         await Expect(Row("AAPL").Locator("td.last")).ToHaveTextAsync("149.99");

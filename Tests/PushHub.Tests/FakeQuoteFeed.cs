@@ -16,6 +16,8 @@ internal sealed class FakeQuoteFeed : IQuoteFeed, IDisposable
 
     public IObservable<QuoteUpdate> Updates => _updates;
 
+    public string Epoch { get; set; } = "e1";
+
     public IEnumerable<Quote> Quotes => Book.Values;
 
     public bool TryGetQuote(string symbol, out Quote quote) => Book.TryGetValue(symbol, out quote!);

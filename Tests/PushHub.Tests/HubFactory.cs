@@ -12,7 +12,21 @@ namespace Ticker.PushHub.Tests;
 /// <summary>The hub in-process against a database of its own on the real PostgreSQL; feed off unless a test turns it on.</summary>
 public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    public TestDatabase Database { get; } = new();
+    private readonly bool _ownsDatabase = true;
+
+    public HubFactory()
+    {
+        Database = new();
+    }
+
+    /// <summary>A hub on a database the test owns (already initialized; not dropped with the hub). Not public: a class fixture has one public constructor.</summary>
+    internal HubFactory(TestDatabase shared)
+    {
+        Database = shared;
+        _ownsDatabase = false;
+    }
+
+    public TestDatabase Database { get; }
 
     public Dictionary<string, string?> Settings { get; } = new()
     {
@@ -25,7 +39,13 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Replaces services after the hub registered its own (a fake clock for one component, say).</summary>
     public Action<IServiceCollection>? TestServices { get; set; }
 
-    public async Task InitializeAsync() => await Database.InitializeAsync();
+    public async Task InitializeAsync()
+    {
+        if (_ownsDatabase)
+        {
+            await Database.InitializeAsync();
+        }
+    }
 
     /// <summary>Starts the hub on a real loopback socket (Kestrel) and returns its ws:// address.</summary>
     public async Task<Uri> StartOnSocketAsync()
@@ -55,6 +75,9 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 }

@@ -28,6 +28,7 @@ const chart = new PriceChart($("chart"), $("legend"), $("chart-note"));
 const wsUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws?batch=1`;
 const stream = new QuoteStream(wsUrl, { maxRate: MAX_RATE, auth: currentToken });
 debug.positions = () => stream.positions;
+debug.epoch = () => stream.epoch;
 const link = new RtcLink(stream);
 debug.candidateType = () => link.localCandidateType();
 debug.closeChannel = () => link.closeChannel();

@@ -1,5 +1,6 @@
 // The client side of the WebSocket protocol at /ws (docs/protocol.md): one socket, per-symbol
-// sequence numbers, automatic reconnect with backoff, and resume from the last seq held.
+// sequence numbers, automatic reconnect with backoff, and resume from the last seq held (with the
+// epoch those seqs belong to, so a hub whose positions were renumbered resets instead of continuing).
 //
 // Events (EventTarget):
 //   "status"  detail {state: "connecting"|"live"|"reconnecting"|"offline", retryInMs?, attempt?}
@@ -32,6 +33,7 @@ export class QuoteStream extends EventTarget {
   #socket = null;
   #wanted = new Set();
   #seqs = new Map();          // symbol -> last seq applied
+  #epoch = null;              // the epoch those seqs belong to (subscribed, snapshot, reset carry it)
   #attempt = 0;
   #retryTimer = 0;
   #moving = false;            // the hub asked us to go elsewhere: reconnect at once
@@ -64,6 +66,9 @@ export class QuoteStream extends EventTarget {
     this.#attempt = 0;
     this.#connect();
   }
+
+  /** The epoch the held seqs belong to (null before the first subscribe was answered). */
+  get epoch() { return this.#epoch; }
 
   /** The last seq applied per symbol: what a reconnect resumes from. */
   get positions() { return Object.fromEntries(this.#seqs); }
@@ -227,7 +232,10 @@ export class QuoteStream extends EventTarget {
       for (const s of symbols) {
         if (this.#seqs.has(s)) resume[s] = this.#seqs.get(s);
       }
-      if (Object.keys(resume).length > 0) message.resume = resume;
+      if (Object.keys(resume).length > 0) {
+        message.resume = resume;
+        if (this.#epoch) message.epoch = this.#epoch;
+      }
     }
     this.#send(message);
   }
@@ -254,9 +262,14 @@ export class QuoteStream extends EventTarget {
 
   #handle(m) {
     switch (m.type) {
+      case "subscribed":
+        // Sent after the hub judged our resume against our epoch: from here on its epoch is ours.
+        if (m.epoch) this.#epoch = m.epoch;
+        break;
       case "snapshot": {
         // The data channel may have brought a newer quote before this snapshot's frame arrived
         // (after a reset the held seq is gone, so a reset's snapshot always applies).
+        if (m.epoch) this.#epoch = m.epoch;
         const held = this.#seqs.get(m.symbol);
         if (held !== undefined && m.seq < held) return;
         this.#seqs.set(m.symbol, m.seq);
@@ -289,6 +302,7 @@ export class QuoteStream extends EventTarget {
         this.#drop(1000, "moving");
         break;
       case "reset":
+        if (m.epoch) this.#epoch = m.epoch;
         this.#seqs.delete(m.symbol);
         this.dispatchEvent(new CustomEvent("reset", { detail: m }));
         break;
@@ -318,13 +332,13 @@ export class QuoteStream extends EventTarget {
         this.dispatchEvent(new CustomEvent("signal", { detail: m }));
         break;
       default:
-        break; // subscribed, unsubscribed, heartbeat, pong: liveness only
+        break; // unsubscribed, heartbeat, pong: liveness only
     }
   }
 
   #emitQuote(m, snapshot, via = "websocket") {
     if (m.type === "quote") this.#quotesSeen = true;
-    const { type, symbol, seq, merged, ...fields } = m;
+    const { type, symbol, seq, merged, epoch, ...fields } = m;
     this.dispatchEvent(new CustomEvent("quote", { detail: { symbol, seq, merged, fields, snapshot, via } }));
   }
 

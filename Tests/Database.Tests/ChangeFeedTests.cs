@@ -75,12 +75,25 @@ public sealed class ChangeFeedTests : IAsyncLifetime
         await AppendAsync(new Tick("A", T0.AddSeconds(1), 3, 3));
         await using var running = await _database.DataSource.OpenConnectionAsync();
         await using var transaction = await running.BeginTransactionAsync();
-        await using (var insert = new NpgsqlCommand("INSERT INTO ticks (symbol, ts, price, size) VALUES ('OPEN', now(), 4, 4)", running, transaction))
+        long runningTxid;
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO ticks (symbol, ts, price, size) VALUES ('OPEN', now(), 4, 4) RETURNING pg_current_xact_id()::text::bigint", running, transaction))
         {
-            await insert.ExecuteNonQueryAsync();
+            runningTxid = (long)(await insert.ExecuteScalarAsync())!;
         }
 
-        await using var reader = await CommittedTickReader.OpenAsync(_database.DataSource, CancellationToken.None);
+        // The horizon is the cluster's oldest running transaction: other test classes share the
+        // cluster, so wait until the open one here is the oldest (their transactions are short).
+        var reader = await CommittedTickReader.OpenAsync(_database.DataSource, CancellationToken.None);
+        for (var attempt = 0; attempt < 300 && reader.Horizon < runningTxid; attempt++)
+        {
+            await reader.DisposeAsync();
+            await Task.Delay(100);
+            reader = await CommittedTickReader.OpenAsync(_database.DataSource, CancellationToken.None);
+        }
+
+        await using var opened = reader;
+        Assert.Equal(runningTxid, reader.Horizon);
         var read = new List<TransactionTick>();
         (long Txid, long Id) cursor = (-1, long.MinValue);
         for (var page = 0; page < 10; page++)

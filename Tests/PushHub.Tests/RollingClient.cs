@@ -15,10 +15,14 @@ internal sealed class RollingClient(Uri uri, string[] symbols)
 {
     private readonly Dictionary<string, (long Seq, decimal Price)> _held = new(StringComparer.Ordinal);
     private readonly List<string> _faults = [];
+    private int _refused;
     private readonly List<TimeSpan> _moves = [];
     private readonly Lock _lock = new();
     private int _connection;
     private int _sinceConnect;
+
+    /// <summary>Connects a draining hub refused with 503 (retried; not a fault).</summary>
+    public int Refused => Volatile.Read(ref _refused);
 
     public IReadOnlyList<string> Faults
     {
@@ -60,6 +64,15 @@ internal sealed class RollingClient(Uri uri, string[] symbols)
             try
             {
                 await socket.ConnectAsync(uri, stop);
+            }
+            catch (WebSocketException e) when (e.Message.Contains("'503'", StringComparison.Ordinal) && !stop.IsCancellationRequested)
+            {
+                // A draining hub refuses new WebSockets with 503 until the balancer's next check
+                // takes it out (up to its check interval, longer on a loaded machine); a client
+                // retries, as docs/protocol.md asks. Nothing it held is lost by a refused connect.
+                Interlocked.Increment(ref _refused);
+                await Task.Delay(100, stop);
+                continue;
             }
             catch (Exception e) when (e is WebSocketException or HttpRequestException && !stop.IsCancellationRequested)
             {

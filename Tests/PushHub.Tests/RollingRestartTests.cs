@@ -68,6 +68,8 @@ public sealed class RollingRestartTests(TestDatabase database, ITestOutputHelper
                 output.WriteLine(fault);
             }
 
+            output.WriteLine($"connects refused with 503 by a draining hub (retried): {subscribers.Sum(s => s.Refused)}");
+
             Assert.Empty(subscribers.SelectMany(s => s.Faults).Take(10));
             foreach (var (symbol, count, price) in truth)
             {

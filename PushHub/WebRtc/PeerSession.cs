@@ -21,6 +21,13 @@ public sealed partial class PeerSession : IDtlsHandler
     /// SCTP packet size that keeps every DTLS datagram within 1200 bytes (the transport's default limit):
     /// 13 bytes of record header and 24 of AES-GCM nonce and tag (ChaCha20-Poly1305 needs less).
     /// </summary>
+    /// <summary>
+    /// A quote the congestion window has kept in the send queue this long is dropped unsent: it is
+    /// stale, the next quote of its symbol (or the hub's repeat after 100 ms) supersedes it, and the
+    /// quotes queued after it must not wait for it. See docs/benchmarks.md (issue 16).
+    /// </summary>
+    internal static readonly TimeSpan QuoteMaxQueueTime = TimeSpan.FromMilliseconds(50);
+
     private const int MaxSctpPacketBytes = DtlsServerTransport.DefaultMaxDatagramSize - 13 - 24;
 
     private readonly Lock _gate = new();
@@ -126,7 +133,7 @@ public sealed partial class PeerSession : IDtlsHandler
 
             try
             {
-                if (!_channels.Send(channel, json, binary: false, Now))
+                if (!_channels.Send(channel, json, binary: false, QuoteMaxQueueTime, Now))
                 {
                     return false;
                 }

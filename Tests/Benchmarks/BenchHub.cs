@@ -5,7 +5,10 @@ namespace Ticker.Benchmarks;
 /// <summary>The hub as the benchmarks run it: the Release build in a process of its own, against a bench database.</summary>
 internal static class BenchHub
 {
-    public static string Dll => Path.Combine(Testing.RepositoryRoot.Path, "PushHub/bin/Release/net10.0/Ticker.PushHub.dll");
+    /// <summary>The hub's Release build; <c>BENCH_HUB_DLL</c> names another (e.g. a copy built before a change, for before/after runs).</summary>
+    public static string Dll => Environment.GetEnvironmentVariable("BENCH_HUB_DLL") is { Length: > 0 } dll
+        ? dll
+        : Path.Combine(Testing.RepositoryRoot.Path, "PushHub/bin/Release/net10.0/Ticker.PushHub.dll");
 
     /// <summary>
     /// Starts the hub with <paramref name="args"/>; its output is read (so it never blocks on a full pipe) and

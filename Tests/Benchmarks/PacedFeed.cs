@@ -5,11 +5,12 @@ using Ticker.Database.Ticks;
 namespace Ticker.Benchmarks;
 
 /// <summary>
-/// Writes <c>rate</c> ticks/s round-robin over <c>symbols</c>: every 10 ms one binary COPY of the ticks
-/// due since the start by the clock (200 at 20,000 ticks/s; more when a write was slow, so the offered
-/// rate holds while the database keeps up).
+/// Writes <c>rate</c> ticks/s round-robin over <c>symbols</c>: every <c>period</c> (10 ms unless given)
+/// one binary COPY of the ticks due since the start by the clock (200 at 20,000 ticks/s; more when a
+/// write was slow, so the offered rate holds while the database keeps up). With a period of a tick
+/// interval or less, each symbol's ticks are evenly spaced.
 /// </summary>
-internal sealed class PacedFeed(NpgsqlDataSource dataSource, string[] symbols, int rate)
+internal sealed class PacedFeed(NpgsqlDataSource dataSource, string[] symbols, int rate, TimeSpan? period = null)
 {
     private long _written;
 
@@ -22,7 +23,7 @@ internal sealed class PacedFeed(NpgsqlDataSource dataSource, string[] symbols, i
         var store = new TickStore(dataSource);
         var next = 0;
         var clock = Stopwatch.StartNew();
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        using var timer = new PeriodicTimer(period ?? TimeSpan.FromMilliseconds(10));
         try
         {
             while (await timer.WaitForNextTickAsync(stop))

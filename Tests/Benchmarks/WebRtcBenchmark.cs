@@ -10,14 +10,16 @@ namespace Ticker.Benchmarks;
 /// <list type="bullet">
 /// <item><c>webrtc-loss [seconds] [loss%...]</c>: one WebSocket and one data-channel subscriber on the same
 /// feed, same run, with the same random loss on the hub's TCP and UDP ports (iptables, both ways);
-/// reports the age of the freshest price each holds, sampled every 5 ms per symbol.</item>
+/// reports the age of the freshest price each holds, sampled every 5 ms per symbol, and each update's
+/// tick → arrival time. The feed is this process: one tick a millisecond round-robin over the symbols,
+/// so each symbol ticks evenly every 4 ms and the figures measure the transport, not feed bursts.</item>
 /// <item><c>webrtc-sessions [n]</c>: n concurrent data-channel sessions; offer → open times, hub memory and threads.</item>
 /// </list>
 /// </summary>
 internal static class WebRtcBenchmark
 {
-    // Few symbols, each ticking every few milliseconds: the age of a held price is then mostly the
-    // transport's doing, not the wait for the next tick.
+    // Few symbols, each ticking every few milliseconds, evenly: the age of a held price is then mostly
+    // the transport's doing, not the wait for the next tick.
     private const int Symbols = 4;
     private const int TicksPerSecond = 1000;
 
@@ -27,17 +29,24 @@ internal static class WebRtcBenchmark
         var losses = args.Length > 1 ? args[1..].Select(a => double.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [0, 1, 5];
         await using var database = await BenchDatabase.CreateAsync("ticker_bench_webrtc");
         var (httpPort, rtcPort) = (FanOutBenchmark.FreePort(), FanOutBenchmark.FreePort());
-        using var hub = StartHub(database.ConnectionString, httpPort, rtcPort, TicksPerSecond);
+        using var hub = StartHub(database.ConnectionString, httpPort, rtcPort, ticksPerSecond: null);
+        using var stop = new CancellationTokenSource();
+        Task<double>? feeding = null;
         try
         {
             await BenchHub.WaitHealthyAsync(httpPort);
-            var symbols = string.Join(",", new Ingest.Feeds.Simulated.TickGenerator(Symbols, 3).Symbols);
+            var names = new Ingest.Feeds.Simulated.TickGenerator(Symbols, 3).Symbols.ToArray();
+            var symbols = string.Join(",", names);
+            var feed = new PacedFeed(database.DataSource, names, TicksPerSecond, TimeSpan.FromMilliseconds(1));
+            feeding = Task.Run(() => feed.RunAsync(stop.Token));
             foreach (var loss in losses)
             {
                 using var rules = loss > 0 ? PacketLoss.Apply(loss / 100, httpPort, rtcPort) : null;
+                var writtenBefore = feed.Written;
                 var ws = RunPeerAsync(httpPort, ["--symbols", symbols, "--transport", "ws", "--seconds", $"{seconds + 3}"]);
                 var rtc = RunPeerAsync(httpPort, ["--symbols", symbols, "--transport", "rtc", "--seconds", $"{seconds + 3}"]);
                 var (wsEvents, rtcEvents) = (await ws, await rtc);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"webrtc-loss {loss}% loss: {feed.Written - writtenBefore:N0} ticks written while the subscribers ran"));
                 foreach (var (name, events) in new[] { ("websocket", wsEvents), ("webrtc", rtcEvents) })
                 {
                     var ages = FreshestPriceAges(events, from: 3_000);
@@ -51,6 +60,13 @@ internal static class WebRtcBenchmark
         }
         finally
         {
+            await stop.CancelAsync();
+            if (feeding is not null)
+            {
+                var achieved = await feeding;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"webrtc-loss feed achieved {achieved:N0} ticks/s"));
+            }
+
             hub.Kill(entireProcessTree: true);
             await hub.WaitForExitAsync();
         }
@@ -131,11 +147,12 @@ internal static class WebRtcBenchmark
 
     private static double Pct(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 
-    private static Process StartHub(string connectionString, int httpPort, int rtcPort, int ticksPerSecond) =>
+    /// <summary>The hub with its simulated feed at <paramref name="ticksPerSecond"/>, or without a feed of its own (null).</summary>
+    private static Process StartHub(string connectionString, int httpPort, int rtcPort, int? ticksPerSecond) =>
         BenchHub.Start(connectionString,
         [
             "--urls", $"http://127.0.0.1:{httpPort}",
-            "--Feed:Enabled=true", $"--Feed:Symbols={Symbols}", $"--Feed:TicksPerSecond={ticksPerSecond}", "--Feed:BatchSize=1", "--Feed:Seed=3",
+            $"--Feed:Enabled={ticksPerSecond is not null}", $"--Feed:Symbols={Symbols}", $"--Feed:TicksPerSecond={ticksPerSecond ?? 1}", "--Feed:BatchSize=1", "--Feed:Seed=3",
             "--Ingest:SlotName=bench_webrtc", "--Hub:MaxConnectionsPerAddress=100000", "--Turn:Enabled=false",
             "--WebRtc:ListenAddress=127.0.0.1", $"--WebRtc:Port={rtcPort}", "--WebRtc:MaxSessions=10000", "--Logging:LogLevel:Default=Warning",
         ]);
@@ -170,10 +187,11 @@ internal static class WebRtcBenchmark
         {
             var e = JsonDocument.Parse(line).RootElement;
             var kind = e.GetProperty("event").GetString()!;
-            return kind == "quote"
+            // A snapshot entry of a symbol that has not ticked yet carries no seq or time: not an update.
+            return kind == "quote" && e.TryGetProperty("seq", out _) && e.TryGetProperty("ts", out _)
                 ? new PeerEvent(kind, e.GetProperty("symbol").GetString(), e.GetProperty("seq").GetInt64(),
                     e.GetProperty("ts").GetDateTimeOffset(), e.GetProperty("at").GetInt64(), e)
-                : new PeerEvent(kind, null, 0, default, 0, e);
+                : new PeerEvent(kind == "quote" ? "no-quote" : kind, null, 0, default, 0, e);
         }
     }
 

@@ -45,6 +45,9 @@ public sealed partial class DataChannelConnection
     /// <summary>Drops, retransmissions and abandons so far.</summary>
     public DataChannelCounters Counters { get; } = new();
 
+    /// <summary>The association underneath, for tests that trace its congestion state.</summary>
+    internal SctpAssociation Association => _association;
+
     /// <summary>The largest message that goes out as one DATA chunk in one packet.</summary>
     public int MaxUnfragmentedMessageBytes => _association.MaxDataPerChunk;
 
@@ -125,7 +128,15 @@ public sealed partial class DataChannelConnection
     /// channel is not open, the message is larger than the peer accepts, or the channel's buffer is full;
     /// also for an unordered unreliable message larger than <see cref="MaxUnfragmentedMessageBytes"/>.
     /// </summary>
-    public bool Send(ushort channelId, ReadOnlySpan<byte> payload, bool binary, TimeSpan now)
+    public bool Send(ushort channelId, ReadOnlySpan<byte> payload, bool binary, TimeSpan now) =>
+        Send(channelId, payload, binary, maxQueueTime: null, now);
+
+    /// <summary>
+    /// As the other overload; on a channel that is not reliable, a message still waiting in the send
+    /// queue after <paramref name="maxQueueTime"/> (congestion control held it back) is dropped unsent,
+    /// so what goes out next is fresh. Reliable channels ignore it.
+    /// </summary>
+    public bool Send(ushort channelId, ReadOnlySpan<byte> payload, bool binary, TimeSpan? maxQueueTime, TimeSpan now)
     {
         if (!_channels.TryGet(channelId, out var channel) || channel.Closing || channel.AwaitingOutgoingReset || !IsEstablished
             || payload.Length > _options.RemoteMaxMessageBytes
@@ -153,7 +164,7 @@ public sealed partial class DataChannelConnection
         }
 
         TimeSpan? lifetime = channel.MaxLifetimeMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
-        if (!_association.SendMessage(channelId, ppid, payload, ordered, channel.MaxRetransmits, lifetime, now))
+        if (!_association.SendMessage(channelId, ppid, payload, ordered, channel.MaxRetransmits, lifetime, maxQueueTime, now))
         {
             return false;
         }

@@ -39,6 +39,9 @@ public sealed class DataChannelCounters
 
     public long ForwardTsnsSent { get; internal set; }
 
+    /// <summary>DATA chunks sent with the RFC 7053 I bit: the packet filled the congestion window.</summary>
+    public long ImmediateSacksRequested { get; internal set; }
+
     public long ForwardTsnsReceived { get; internal set; }
 
     /// <summary>Defects caught by the last-resort guard in HandlePacket; should stay 0.</summary>

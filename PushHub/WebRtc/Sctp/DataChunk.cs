@@ -18,6 +18,9 @@ internal readonly ref struct DataChunk
     public const byte FlagBeginning = 0x02;
     public const byte FlagUnordered = 0x04;
 
+    /// <summary>RFC 7053 SACK-IMMEDIATELY: the receiver should not delay its SACK for this chunk.</summary>
+    public const byte FlagImmediate = 0x08;
+
     private DataChunk(byte flags, ReadOnlySpan<byte> value)
     {
         Flags = flags;
@@ -45,6 +48,8 @@ internal readonly ref struct DataChunk
     public bool Beginning => (Flags & FlagBeginning) != 0;
 
     public bool End => (Flags & FlagEnd) != 0;
+
+    public bool Immediate => (Flags & FlagImmediate) != 0;
 
     public static bool TryParse(byte flags, ReadOnlySpan<byte> value, out DataChunk chunk)
     {

@@ -27,6 +27,12 @@ internal sealed class OutboundMessage
     /// <summary>RFC 3758 timed reliability: abandon once this time has passed.</summary>
     public TimeSpan? Expiry { get; }
 
+    /// <summary>
+    /// Local send-queue policy for a partially reliable message: if its first fragment has not gone
+    /// out by then, it is dropped unsent (no TSN, so no FORWARD-TSN); null waits as long as it takes.
+    /// </summary>
+    public TimeSpan? SendBy { get; init; }
+
     /// <summary>Assigned when the first fragment gets its TSN, so a message abandoned unsent uses no SSN.</summary>
     public ushort? Ssn { get; set; }
 

@@ -59,9 +59,9 @@ internal sealed partial class SctpAssociation
         }
 
         _receive.Add(data.Tsn);
-        if (_receive.HasGaps)
+        if (_receive.HasGaps || data.Immediate)
         {
-            _sackNow = true; // §6.7: report gaps at once
+            _sackNow = true; // §6.7: report gaps at once; RFC 7053: the sender asked not to wait
         }
 
         if (State == AssociationState.Established)

@@ -19,16 +19,28 @@ internal sealed partial class SctpAssociation
     private int _flightBytes;
     private int _markedForRetransmit;
     private bool _fastRetransmitBypass;
+    private int _lastDataChunkStart = -1;
 
     public int FlightBytes => _flightBytes;
 
     public int CongestionWindow => _congestion.Cwnd;
 
+    /// <summary>Chunks queued and not yet given a TSN.</summary>
+    public int QueuedChunks => _unsent.Count;
+
     /// <summary>
     /// Queues a message. Unordered partially reliable messages should fit one chunk (callers check);
     /// others are fragmented to <see cref="MaxDataPerChunk"/>.
     /// </summary>
-    public bool SendMessage(ushort streamId, uint ppid, ReadOnlySpan<byte> payload, bool ordered, int? maxRetransmits, TimeSpan? lifetime, TimeSpan now)
+    public bool SendMessage(ushort streamId, uint ppid, ReadOnlySpan<byte> payload, bool ordered, int? maxRetransmits, TimeSpan? lifetime, TimeSpan now) =>
+        SendMessage(streamId, ppid, payload, ordered, maxRetransmits, lifetime, maxQueueTime: null, now);
+
+    /// <summary>
+    /// As the other overload; a partially reliable message still unsent after <paramref name="maxQueueTime"/>
+    /// is dropped from the queue (reliable messages ignore it): fresh messages then never wait behind
+    /// stale ones that a full congestion window held back.
+    /// </summary>
+    public bool SendMessage(ushort streamId, uint ppid, ReadOnlySpan<byte> payload, bool ordered, int? maxRetransmits, TimeSpan? lifetime, TimeSpan? maxQueueTime, TimeSpan now)
     {
         if (now > _now)
         {
@@ -40,7 +52,11 @@ internal sealed partial class SctpAssociation
             return false; // §6.4: a stream the peer did not allow
         }
 
-        var message = new OutboundMessage(streamId, ppid, payload.ToArray(), ordered, maxRetransmits, _now + lifetime);
+        var partiallyReliable = maxRetransmits is not null || lifetime is not null;
+        var message = new OutboundMessage(streamId, ppid, payload.ToArray(), ordered, maxRetransmits, _now + lifetime)
+        {
+            SendBy = partiallyReliable ? _now + maxQueueTime : null,
+        };
         var unordered = ordered ? (byte)0 : DataChunk.FlagUnordered;
         var max = MaxDataPerChunk;
         for (var offset = 0; offset < payload.Length; offset += max)
@@ -108,8 +124,10 @@ internal sealed partial class SctpAssociation
 
         WriteForwardTsnIfDue();
         WriteReConfigIfDue();
+        _lastDataChunkStart = -1;
         WriteRetransmissions();
         WriteNewData();
+        RequestImmediateSackIfWindowFull();
         if (_writer.ChunkCount == 0)
         {
             return false;
@@ -118,6 +136,21 @@ internal sealed partial class SctpAssociation
         packet = _writer.ToArray();
         _counters.PacketsSent++;
         return true;
+    }
+
+    /// <summary>
+    /// RFC 7053 §4.1: when this packet fills the congestion window, nothing more goes out until a SACK
+    /// comes back, so ask for that SACK at once (I bit) rather than after the peer's delayed-SACK
+    /// timer (up to 200 ms in browsers): otherwise a window full of chunks — lost ones among them,
+    /// which a maxRetransmits-0 channel will only abandon — holds every fresh message for that long.
+    /// </summary>
+    private void RequestImmediateSackIfWindowFull()
+    {
+        if (_lastDataChunkStart >= 0 && _flightBytes >= _congestion.Cwnd)
+        {
+            _writer.AddFlags(_lastDataChunkStart, DataChunk.FlagImmediate);
+            _counters.ImmediateSacksRequested++;
+        }
     }
 
     private bool CanSendNew() => _flightBytes < _congestion.Cwnd && (_flightBytes == 0 || _peerRwnd > 0);
@@ -156,7 +189,7 @@ internal sealed partial class SctpAssociation
         while (_unsent.TryPeek(out var chunk))
         {
             var message = chunk.Message;
-            if (message.Abandoned || (message.Expiry is { } expiry && _now >= expiry && chunk.Offset == 0))
+            if (message.Abandoned || (chunk.Offset == 0 && (_now >= message.Expiry || _now >= message.SendBy)))
             {
                 // RFC 3758: a timed-out message never sent needs no TSN and no FORWARD-TSN.
                 _unsent.Dequeue();
@@ -187,6 +220,7 @@ internal sealed partial class SctpAssociation
     private void WriteDataChunk(OutboundChunk chunk)
     {
         var value = _writer.BeginChunk(ChunkType.Data, chunk.Flags);
+        _lastDataChunkStart = _writer.LastChunkStart;
         var message = chunk.Message;
         var header = DataChunk.WriteHeader(value, chunk.Tsn, message.StreamId, message.Ssn ?? 0, message.Ppid);
         chunk.Data.CopyTo(value[header..]);

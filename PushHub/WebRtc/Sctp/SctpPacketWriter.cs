@@ -17,6 +17,9 @@ internal sealed class SctpPacketWriter
 
     public int ChunkCount { get; private set; }
 
+    /// <summary>Where the most recent chunk of this packet starts; -1 before the first.</summary>
+    public int LastChunkStart { get; private set; } = -1;
+
     /// <summary>Bytes still free for one more chunk (header included), after padding of the last one.</summary>
     public int Remaining => _buffer.Length - _length;
 
@@ -29,12 +32,17 @@ internal sealed class SctpPacketWriter
         _length = SctpPacketReader.CommonHeaderLength;
         ChunkCount = 0;
         _chunkStart = -1;
+        LastChunkStart = -1;
     }
+
+    /// <summary>Sets flag bits on a chunk already written to this packet (e.g. DATA's I bit once the packet is complete).</summary>
+    public void AddFlags(int chunkStart, byte flags) => _buffer[chunkStart + 1] |= flags;
 
     /// <summary>Starts a chunk and returns the span for its value (up to what is left in the packet).</summary>
     public Span<byte> BeginChunk(byte type, byte flags)
     {
         _chunkStart = _length;
+        LastChunkStart = _length;
         _buffer[_length] = type;
         _buffer[_length + 1] = flags;
         _length += SctpPacketReader.ChunkHeaderLength;

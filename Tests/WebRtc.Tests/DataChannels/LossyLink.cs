@@ -34,6 +34,9 @@ internal sealed class LossyLink
 
     public bool Reorder { get; set; }
 
+    /// <summary>One-way delay of every datagram (plus up to 40 ms more when reordering).</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(20);
+
     public List<DataChannelEvent> ClientEvents { get; } = [];
 
     public List<DataChannelEvent> ServerEvents { get; } = [];
@@ -137,7 +140,7 @@ internal sealed class LossyLink
             var copies = _random.NextDouble() < Duplicate ? 2 : 1;
             for (var i = 0; i < copies; i++)
             {
-                var delay = TimeSpan.FromMilliseconds(20 + (Reorder ? _random.Next(0, 40) : 0));
+                var delay = Delay + TimeSpan.FromMilliseconds(Reorder ? _random.Next(0, 40) : 0);
                 _wire.Add((Now + delay, toServer, packet));
             }
         }

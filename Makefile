@@ -114,7 +114,7 @@ bench: deps build
 # freshest price over WebSocket vs data channel with 0/1/5 % loss injected by iptables (needs root).
 bench-webrtc: deps build
 	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll webrtc-sessions 500
-	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll webrtc-loss 30 0 1 5
+	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll webrtc-loss 30 0 5 20
 	cd Tests/WebRtc.Benchmarks && $(DOTNET) bin/$(CONFIG)/net10.0/Ticker.WebRtc.Benchmarks.dll --filter '*' $(BENCH_ARGS)
 
 # TURN relay figures (docs/benchmarks.md, section TURN relay): CPU per relayed datagram against Debian's coturn

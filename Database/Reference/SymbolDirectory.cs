@@ -1,0 +1,167 @@
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ticker.Database.Reference;
+
+/// <summary>
+/// The symbol directory (<c>symbols</c>): search, describe, find the symbols it lacks, and load it.
+/// SQL sits beside the method that runs it.
+/// </summary>
+public sealed class SymbolDirectory(NpgsqlDataSource dataSource)
+{
+    public const int MaxSearchLimit = 100;
+
+    public const int MaxQueryLength = 64;
+
+    private const string Columns =
+        "s.symbol, s.name, s.venue, s.asset_class AS AssetClass, s.currency, s.time_zone AS TimeZone, s.calendar, s.tick_size AS TickSize, s.active";
+
+    // One branch per tier, each served by its own index and cut at the limit, then the best tier
+    // per symbol: 0 exact ticker, 1 ticker prefix (shorter first), 2 every word a prefix of a word
+    // of the name (names that start with it first, then shorter names), 3 fuzzy (by similarity).
+    // The $Fuzzy and $HasWords switches fold to constants when planned, removing their branches.
+    private const string SearchSql = $"""
+        WITH hits AS (
+            SELECT symbol, 0 AS tier, 0::real AS score FROM symbols WHERE symbol = @Ticker
+            UNION ALL
+            (SELECT symbol, 1, -length(symbol)::real FROM symbols
+             WHERE symbol LIKE @TickerPrefix ORDER BY 3 DESC, symbol LIMIT @Limit)
+            UNION ALL
+            (SELECT symbol, 2, ((lower(name) LIKE @NamePrefix)::int - length(name) / 1000.0)::real FROM symbols
+             WHERE @HasWords AND name_words @@ to_tsquery('simple', @Words) ORDER BY 3 DESC, symbol LIMIT @Limit)
+            UNION ALL
+            (SELECT symbol, 3, word_similarity(@Text, lower(name)) FROM symbols
+             WHERE @Fuzzy AND @Text <% lower(name) ORDER BY 3 DESC, symbol LIMIT @Limit)
+            UNION ALL
+            (SELECT symbol, 3, similarity(symbol, @Ticker) FROM symbols
+             WHERE @Fuzzy AND symbol % @Ticker ORDER BY 3 DESC, symbol LIMIT @Limit)
+        ), best AS (
+            SELECT DISTINCT ON (symbol) symbol, tier, score FROM hits ORDER BY symbol, tier, score DESC
+        )
+        SELECT {Columns} FROM best JOIN symbols s USING (symbol)
+        ORDER BY best.tier, NOT s.active, best.score DESC, s.symbol
+        LIMIT @Limit
+        """;
+
+    /// <summary>
+    /// Symbols whose ticker or name matches <paramref name="text"/>, best first: the exact ticker,
+    /// tickers starting with it, names with words starting with its words, then fuzzy matches.
+    /// Inactive symbols come after active ones of the same tier.
+    /// </summary>
+    public async Task<IReadOnlyList<SymbolEntry>> SearchAsync(string text, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxSearchLimit);
+        var search = SymbolSearch.From(text);
+        if (search.Text.Length == 0)
+        {
+            return [];
+        }
+
+        using var activity = DatabaseActivity.Source.StartActivity("symbols.search");
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SymbolEntry>(new CommandDefinition(SearchSql, new
+        {
+            search.Ticker, search.TickerPrefix, search.Words, HasWords = search.Words.Length > 0, search.Text,
+            search.NamePrefix, search.Fuzzy, Limit = limit,
+        }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    private const string GetSql = $"SELECT {Columns} FROM symbols s WHERE s.symbol = @Symbol";
+
+    /// <summary>One symbol's entry, or null when the directory does not list it.</summary>
+    public async Task<SymbolEntry?> GetAsync(string symbol, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<SymbolEntry>(new CommandDefinition(GetSql, new { Symbol = symbol },
+            cancellationToken: cancellationToken));
+    }
+
+    private const string MissingSql = """
+        SELECT t.symbol FROM unnest(@Symbols::text[]) AS t(symbol)
+        WHERE NOT EXISTS (SELECT 1 FROM symbols s WHERE s.symbol = t.symbol)
+        ORDER BY t.symbol
+        """;
+
+    /// <summary>Those of <paramref name="symbols"/> the directory does not list, in order.</summary>
+    public async Task<IReadOnlyList<string>> MissingAsync(IEnumerable<string> symbols, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<string>(new CommandDefinition(MissingSql, new { Symbols = symbols.Distinct(StringComparer.Ordinal).ToArray() },
+            cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    private const string StageSql = """
+        CREATE TEMP TABLE symbols_import (
+            symbol text, name text, venue text, asset_class text, currency text, time_zone text, calendar text,
+            tick_size numeric(20, 8), active boolean
+        ) ON COMMIT DROP
+        """;
+
+    private const string CopySql =
+        "COPY symbols_import (symbol, name, venue, asset_class, currency, time_zone, calendar, tick_size, active) FROM STDIN (FORMAT BINARY)";
+
+    private const string InsertSql = """
+        INSERT INTO symbols AS s (symbol, name, venue, asset_class, currency, time_zone, calendar, tick_size, active)
+        SELECT symbol, name, venue, asset_class, currency, time_zone, calendar, tick_size, active FROM symbols_import
+        """;
+
+    // Only rows that change get a new updated_at.
+    private const string UpsertSql = InsertSql + """
+
+        ON CONFLICT (symbol) DO UPDATE SET
+            name = EXCLUDED.name, venue = EXCLUDED.venue, asset_class = EXCLUDED.asset_class, currency = EXCLUDED.currency,
+            time_zone = EXCLUDED.time_zone, calendar = EXCLUDED.calendar, tick_size = EXCLUDED.tick_size,
+            active = EXCLUDED.active, updated_at = now()
+        WHERE (s.name, s.venue, s.asset_class, s.currency, s.time_zone, s.calendar, s.tick_size, s.active)
+            IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.venue, EXCLUDED.asset_class, EXCLUDED.currency,
+                              EXCLUDED.time_zone, EXCLUDED.calendar, EXCLUDED.tick_size, EXCLUDED.active)
+        """;
+
+    private const string AddMissingSql = InsertSql + "\nON CONFLICT (symbol) DO NOTHING";
+
+    /// <summary>
+    /// Writes <paramref name="entries"/> in one transaction (binary COPY into a staging table, then
+    /// one INSERT): new symbols are added, listed ones replaced. Returns the rows added or changed.
+    /// </summary>
+    public Task<long> UpsertAsync(IEnumerable<SymbolEntry> entries, CancellationToken cancellationToken = default) =>
+        WriteAsync(entries, UpsertSql, cancellationToken);
+
+    /// <summary>Adds the entries the directory does not list yet and leaves listed ones as they are (an operator's import wins).</summary>
+    public Task<long> AddMissingAsync(IEnumerable<SymbolEntry> entries, CancellationToken cancellationToken = default) =>
+        WriteAsync(entries, AddMissingSql, cancellationToken);
+
+    private async Task<long> WriteAsync(IEnumerable<SymbolEntry> entries, string sql, CancellationToken cancellationToken)
+    {
+        using var activity = DatabaseActivity.Source.StartActivity("symbols.write");
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(StageSql, transaction: transaction, cancellationToken: cancellationToken));
+        await using (var writer = await connection.BeginBinaryImportAsync(CopySql, cancellationToken))
+        {
+            foreach (var e in entries)
+            {
+                await writer.StartRowAsync(cancellationToken);
+                await writer.WriteAsync(e.Symbol, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(e.Name, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(e.Venue, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(e.AssetClass, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(e.Currency, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(e.TimeZone, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(e.Calendar, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(e.TickSize, NpgsqlDbType.Numeric, cancellationToken);
+                await writer.WriteAsync(e.Active, NpgsqlDbType.Boolean, cancellationToken);
+            }
+
+            await writer.CompleteAsync(cancellationToken);
+        }
+
+        var written = await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        activity?.SetTag("ticker.rows", written);
+        return written;
+    }
+}

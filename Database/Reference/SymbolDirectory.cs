@@ -14,8 +14,9 @@ public sealed class SymbolDirectory(NpgsqlDataSource dataSource)
 
     public const int MaxQueryLength = 64;
 
+    // trim_scale: numeric(20, 8) would give 0.01 back as 0.01000000.
     private const string Columns =
-        "s.symbol, s.name, s.venue, s.asset_class AS AssetClass, s.currency, s.time_zone AS TimeZone, s.calendar, s.tick_size AS TickSize, s.active";
+        "s.symbol, s.name, s.venue, s.asset_class AS AssetClass, s.currency, s.time_zone AS TimeZone, s.calendar, trim_scale(s.tick_size) AS TickSize, s.active";
 
     // One branch per tier, each served by its own index and cut at the limit, then the best tier
     // per symbol: 0 exact ticker, 1 ticker prefix (shorter first), 2 every word a prefix of a word

@@ -20,8 +20,8 @@ public sealed class SymbolDirectory(NpgsqlDataSource dataSource)
 
     // One branch per tier, each served by its own index and cut at the limit, then the best tier
     // per symbol: 0 exact ticker, 1 ticker prefix (shorter first), 2 every word a prefix of a word
-    // of the name (names that start with it first, then shorter names), 3 fuzzy (by similarity).
-    // The $Fuzzy and $HasWords switches fold to constants when planned, removing their branches.
+    // of the name (names that start with it first, then shorter names). $HasWords folds to a
+    // constant when planned, removing its branch.
     private const string SearchSql = $"""
         WITH hits AS (
             SELECT symbol, 0 AS tier, 0::real AS score FROM symbols WHERE symbol = @Ticker
@@ -31,17 +31,28 @@ public sealed class SymbolDirectory(NpgsqlDataSource dataSource)
             UNION ALL
             (SELECT symbol, 2, ((lower(name) LIKE @NamePrefix)::int - length(name) / 1000.0)::real FROM symbols
              WHERE @HasWords AND name_words @@ to_tsquery('simple', @Words) ORDER BY 3 DESC, symbol LIMIT @Limit)
-            UNION ALL
-            (SELECT symbol, 3, word_similarity(@Text, lower(name)) FROM symbols
-             WHERE @Fuzzy AND @Text <% lower(name) ORDER BY 3 DESC, symbol LIMIT @Limit)
-            UNION ALL
-            (SELECT symbol, 3, similarity(symbol, @Ticker) FROM symbols
-             WHERE @Fuzzy AND symbol % @Ticker ORDER BY 3 DESC, symbol LIMIT @Limit)
         ), best AS (
             SELECT DISTINCT ON (symbol) symbol, tier, score FROM hits ORDER BY symbol, tier, score DESC
         )
         SELECT {Columns} FROM best JOIN symbols s USING (symbol)
         ORDER BY best.tier, NOT s.active, best.score DESC, s.symbol
+        LIMIT @Limit
+        """;
+
+    // Tier 3, fuzzy (pg_trgm): names holding a word like the text, tickers like it; by similarity.
+    // Run only when the tiers above leave room: on a large directory it is the costly one.
+    private const string FuzzySql = $"""
+        WITH hits AS (
+            (SELECT symbol, word_similarity(@Text, lower(name)) AS score FROM symbols
+             WHERE @Text <% lower(name) AND symbol <> ALL(@Found) ORDER BY 2 DESC, symbol LIMIT @Limit)
+            UNION ALL
+            (SELECT symbol, similarity(symbol, @Ticker) FROM symbols
+             WHERE symbol % @Ticker AND symbol <> ALL(@Found) ORDER BY 2 DESC, symbol LIMIT @Limit)
+        ), best AS (
+            SELECT symbol, max(score) AS score FROM hits GROUP BY symbol
+        )
+        SELECT {Columns} FROM best JOIN symbols s USING (symbol)
+        ORDER BY NOT s.active, best.score DESC, s.symbol
         LIMIT @Limit
         """;
 
@@ -62,12 +73,20 @@ public sealed class SymbolDirectory(NpgsqlDataSource dataSource)
 
         using var activity = DatabaseActivity.Source.StartActivity("symbols.search");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<SymbolEntry>(new CommandDefinition(SearchSql, new
+        var found = (await connection.QueryAsync<SymbolEntry>(new CommandDefinition(SearchSql, new
         {
-            search.Ticker, search.TickerPrefix, search.Words, HasWords = search.Words.Length > 0, search.Text,
-            search.NamePrefix, search.Fuzzy, Limit = limit,
-        }, cancellationToken: cancellationToken));
-        return rows.AsList();
+            search.Ticker, search.TickerPrefix, search.Words, HasWords = search.Words.Length > 0, search.NamePrefix, Limit = limit,
+        }, cancellationToken: cancellationToken))).AsList();
+        if (found.Count < limit && search.Fuzzy)
+        {
+            found.AddRange(await connection.QueryAsync<SymbolEntry>(new CommandDefinition(FuzzySql, new
+            {
+                search.Ticker, search.Text, Found = found.Select(e => e.Symbol).ToArray(), Limit = limit - found.Count,
+            }, cancellationToken: cancellationToken)));
+        }
+
+        activity?.SetTag("ticker.rows", found.Count);
+        return found;
     }
 
     private const string GetSql = $"SELECT {Columns} FROM symbols s WHERE s.symbol = @Symbol";

@@ -18,29 +18,33 @@ public sealed class SymbolDirectory(NpgsqlDataSource dataSource)
     private const string Columns =
         "s.symbol, s.name, s.venue, s.asset_class AS AssetClass, s.currency, s.time_zone AS TimeZone, s.calendar, trim_scale(s.tick_size) AS TickSize, s.active";
 
-    // One branch per tier, each served by its own index and cut at the limit, then the best tier
-    // per symbol: 0 exact ticker, 1 ticker prefix (shorter first), 2 every word a prefix of a word
-    // of the name (names that start with it first, then shorter names). $HasWords folds to a
-    // constant when planned, removing its branch.
-    private const string SearchSql = $"""
+    // Each tier runs only when the tiers before it leave room, since a later tier never ranks
+    // above an earlier one: a one-letter search is answered by tickers alone, and the costly name
+    // tiers run for what tickers do not answer. Within a tier, active symbols come first.
+    //
+    // Tiers 0 and 1: the exact ticker, then tickers starting with the text, shorter first.
+    private const string TickerSql = $"""
         WITH hits AS (
-            SELECT symbol, 0 AS tier, 0::real AS score FROM symbols WHERE symbol = @Ticker
+            SELECT symbol, 0 AS tier, 0 AS score FROM symbols WHERE symbol = @Ticker
             UNION ALL
-            (SELECT symbol, 1, -length(symbol)::real FROM symbols
-             WHERE symbol LIKE @TickerPrefix ORDER BY 3 DESC, symbol LIMIT @Limit)
-            UNION ALL
-            (SELECT symbol, 2, ((lower(name) LIKE @NamePrefix)::int - length(name) / 1000.0)::real FROM symbols
-             WHERE @HasWords AND name_words @@ to_tsquery('simple', @Words) ORDER BY 3 DESC, symbol LIMIT @Limit)
-        ), best AS (
-            SELECT DISTINCT ON (symbol) symbol, tier, score FROM hits ORDER BY symbol, tier, score DESC
+            (SELECT symbol, 1, -length(symbol) FROM symbols
+             WHERE symbol LIKE @TickerPrefix AND symbol <> @Ticker ORDER BY 3 DESC, symbol LIMIT @Limit)
         )
-        SELECT {Columns} FROM best JOIN symbols s USING (symbol)
-        ORDER BY best.tier, NOT s.active, best.score DESC, s.symbol
+        SELECT {Columns} FROM hits JOIN symbols s USING (symbol)
+        ORDER BY hits.tier, NOT s.active, hits.score DESC, s.symbol
+        LIMIT @Limit
+        """;
+
+    // Tier 2: every word of the text a prefix of a word of the name; names that start with the
+    // text first, then shorter names.
+    private const string NameWordsSql = $"""
+        SELECT {Columns} FROM symbols s
+        WHERE s.name_words @@ to_tsquery('simple', @Words) AND s.symbol <> ALL(@Found)
+        ORDER BY NOT s.active, lower(s.name) LIKE @NamePrefix DESC, length(s.name), s.symbol
         LIMIT @Limit
         """;
 
     // Tier 3, fuzzy (pg_trgm): names holding a word like the text, tickers like it; by similarity.
-    // Run only when the tiers above leave room: on a large directory it is the costly one.
     private const string FuzzySql = $"""
         WITH hits AS (
             (SELECT symbol, word_similarity(@Text, lower(name)) AS score FROM symbols
@@ -73,10 +77,16 @@ public sealed class SymbolDirectory(NpgsqlDataSource dataSource)
 
         using var activity = DatabaseActivity.Source.StartActivity("symbols.search");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var found = (await connection.QueryAsync<SymbolEntry>(new CommandDefinition(SearchSql, new
+        var found = (await connection.QueryAsync<SymbolEntry>(new CommandDefinition(TickerSql,
+            new { search.Ticker, search.TickerPrefix, Limit = limit }, cancellationToken: cancellationToken))).AsList();
+        if (found.Count < limit && search.Words.Length > 0)
         {
-            search.Ticker, search.TickerPrefix, search.Words, HasWords = search.Words.Length > 0, search.NamePrefix, Limit = limit,
-        }, cancellationToken: cancellationToken))).AsList();
+            found.AddRange(await connection.QueryAsync<SymbolEntry>(new CommandDefinition(NameWordsSql, new
+            {
+                search.Words, search.NamePrefix, Found = found.Select(e => e.Symbol).ToArray(), Limit = limit - found.Count,
+            }, cancellationToken: cancellationToken)));
+        }
+
         if (found.Count < limit && search.Fuzzy)
         {
             found.AddRange(await connection.QueryAsync<SymbolEntry>(new CommandDefinition(FuzzySql, new

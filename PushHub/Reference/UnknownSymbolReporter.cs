@@ -3,7 +3,7 @@ using Npgsql;
 namespace Ticker.PushHub.Reference;
 
 /// <summary>
-/// Checks for unknown symbols once a minute, so they are logged and counted without anyone asking
+/// Checks for unknown symbols once a minute (the first a minute after start), so they are logged and counted without anyone asking
 /// <c>/api/unknown-symbols</c>. A failed check (database away) waits for the next one.
 /// </summary>
 internal sealed class UnknownSymbolReporter(UnknownSymbols unknown, TimeProvider clock, ILogger<UnknownSymbolReporter> logger) : BackgroundService
@@ -12,8 +12,9 @@ internal sealed class UnknownSymbolReporter(UnknownSymbols unknown, TimeProvider
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first check waits an interval: at start a feed may still be adding its symbols.
         using var timer = new PeriodicTimer(Interval, clock);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -24,6 +25,5 @@ internal sealed class UnknownSymbolReporter(UnknownSymbols unknown, TimeProvider
                 PushLog.UnknownSymbolCheckFailed(logger, e);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

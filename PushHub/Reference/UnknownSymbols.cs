@@ -11,12 +11,11 @@ namespace Ticker.PushHub.Reference;
 /// a warning once per symbol (per hub process), the gauge <c>ticker.symbols.unknown</c>, and
 /// <c>GET /api/unknown-symbols</c>.
 /// </summary>
-internal sealed class UnknownSymbols : IDisposable
+internal sealed class UnknownSymbols
 {
     private readonly TickPipeline _pipeline;
     private readonly SymbolDirectory _directory;
     private readonly ILogger<UnknownSymbols> _logger;
-    private readonly Meter _meter;
     private readonly ConcurrentDictionary<string, bool> _reported = new(StringComparer.Ordinal);
     private int _count;
 
@@ -25,8 +24,8 @@ internal sealed class UnknownSymbols : IDisposable
         _pipeline = pipeline;
         _directory = directory;
         _logger = logger;
-        _meter = meters.Create(Push.PushMetrics.MeterName);
-        _meter.CreateObservableGauge("ticker.symbols.unknown", () => Volatile.Read(ref _count), "{symbol}",
+        // The factory hands back the hub's one Ticker.PushHub meter and owns it: not disposed here.
+        meters.Create(Push.PushMetrics.MeterName).CreateObservableGauge("ticker.symbols.unknown", () => Volatile.Read(ref _count), "{symbol}",
             "Symbols with ticks that the symbol directory does not list (as of the last check)");
     }
 
@@ -46,6 +45,4 @@ internal sealed class UnknownSymbols : IDisposable
         Volatile.Write(ref _count, missing.Count);
         return missing;
     }
-
-    public void Dispose() => _meter.Dispose();
 }

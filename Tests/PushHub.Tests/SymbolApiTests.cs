@@ -117,6 +117,7 @@ public sealed class SymbolApiTests : IAsyncLifetime
         Assert.Equal(["ZZUNK"], grpc.Symbols);
         Assert.Single(_logs.Entries, e => e.EventId == 490 && e.Message.Contains("ZZUNK", StringComparison.Ordinal));
         Assert.DoesNotContain(_logs.Entries, e => e.EventId == 490 && e.Message.Contains("AAPL", StringComparison.Ordinal));
+        Assert.Matches(@"(?m)^ticker_symbols_unknown(\{[^}]*\})? 1(\s|$)", await client.GetStringAsync("/metrics"));
     }
 
     [Fact]

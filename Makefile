@@ -18,7 +18,7 @@ TEST_PACKAGES := coturn chromium iproute2 iptables haproxy
 PUBLISH_DIR ?= dist
 RID ?= linux-x64
 
-.PHONY: help deps deps-run install-packages build run test test-fast bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import retention epoch token publish publish-test bench-rolling bench-hubs lint clean
+.PHONY: help deps deps-run install-packages build run test test-fast bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import import-symbols retention epoch token publish publish-test bench-rolling bench-hubs lint clean
 
 help:
 	@echo "make run      run the whole service (local PostgreSQL, schema, simulated feed, hub, relay)"
@@ -31,6 +31,7 @@ help:
 	@echo "make bench-turn   TURN relay vs coturn CPU per datagram + hot-path allocations"
 	@echo "make bench-webrtc   500 data-channel sessions; freshest-price age, WebSocket vs WebRTC under loss (root)"
 	@echo "make import FILE=ticks.csv [ARGS=--bad-rows=skip]   import a CSV file of ticks"
+	@echo "make import-symbols FILE=symbols.csv [ARGS=--bad-rows=skip]   load the symbol directory (docs/operations.md)"
 	@echo "make retention ARGS=\"--older-than 30d\"   delete old ticks; positions stay (safe while hubs run)"
 	@echo "make epoch [ARGS=\"--rotate 'restored backup'\"]   show (or start a new) epoch of positions"
 	@echo "make token SUB=alice SYMBOLS=AAPL,MSFT SCOPES=subscribe,history TTL=1h   a development token (Auth:Jwt:Secret)"
@@ -133,6 +134,11 @@ import: build
 	@test -n "$(FILE)" || { echo "usage: make import FILE=ticks.csv [ARGS=--bad-rows=skip]"; exit 2; }
 	@if [ -z "$$ConnectionStrings__Ticker" ]; then export ConnectionStrings__Ticker="$$($(CLUSTER) start)"; fi; \
 	$(DOTNET) PushHub/bin/$(CONFIG)/net10.0/Ticker.PushHub.dll import "$(abspath $(FILE))" $(ARGS)
+
+import-symbols: build
+	@test -n "$(FILE)" || { echo "usage: make import-symbols FILE=symbols.csv [ARGS=--bad-rows=skip]"; exit 2; }
+	@if [ -z "$$ConnectionStrings__Ticker" ]; then export ConnectionStrings__Ticker="$$($(CLUSTER) start)"; fi; \
+	$(DOTNET) PushHub/bin/$(CONFIG)/net10.0/Ticker.PushHub.dll import-symbols "$(abspath $(FILE))" $(ARGS)
 
 retention epoch: build
 	@if [ "$@" = retention ] && [ -z "$(ARGS)" ]; then echo 'usage: make retention ARGS="--older-than 30d"'; exit 2; fi

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Ticker.Database.Migrations;
+using Ticker.Database.Reference;
 using Ticker.Database.Ticks;
 
 namespace Ticker.Database;
@@ -12,7 +13,7 @@ public static class DatabaseServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the one <see cref="NpgsqlDataSource"/> from <c>ConnectionStrings:Ticker</c>, the
-    /// tick store, and the migrations that run before the host starts serving.
+    /// tick store, the symbol directory, and the migrations that run before the host starts serving.
     /// </summary>
     public static IHostApplicationBuilder AddTickerDatabase(this IHostApplicationBuilder builder)
     {
@@ -33,6 +34,10 @@ public static class DatabaseServiceCollectionExtensions
         });
         builder.Services.AddKeyedSingleton(TickerDataSource.History, (sp, key) =>
             new TickStore(sp.GetRequiredKeyedService<NpgsqlDataSource>(key)));
+        builder.Services.AddSingleton<SymbolDirectory>();
+        // Searches are reads like history: the history pool's statement timeout bounds them.
+        builder.Services.AddKeyedSingleton(TickerDataSource.History, (sp, key) =>
+            new SymbolDirectory(sp.GetRequiredKeyedService<NpgsqlDataSource>(key)));
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<MigrationHostedService>();
         return builder;

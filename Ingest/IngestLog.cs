@@ -62,4 +62,11 @@ internal static partial class IngestLog
     [LoggerMessage(EventId = 232, Level = LogLevel.Warning,
         Message = "Positions changed epoch from {Old} to {New} (ticks truncated, rewritten or restored): the book was read again whole and every subscriber is reset")]
     public static partial void EpochChanged(ILogger logger, string old, string @new);
+
+    [LoggerMessage(EventId = 233, Level = LogLevel.Information, Message = "Symbol directory: added {Added} symbols of the simulated universe")]
+    public static partial void ShippedSymbolsAdded(ILogger logger, long added);
+
+    [LoggerMessage(EventId = 234, Level = LogLevel.Warning,
+        Message = "Could not add the simulated universe to the symbol directory; the feed runs without it")]
+    public static partial void ShippedSymbolsFailed(ILogger logger, Exception exception);
 }

@@ -4,10 +4,12 @@ using Ticker.Ingest.Feeds.Csv;
 
 namespace Ticker.PushHub;
 
-/// <summary>Commands the hub's executable runs instead of serving: <c>import FILE</c>, <c>retention ...</c>, <c>epoch</c>.</summary>
+/// <summary>Commands the hub's executable runs instead of serving: <c>import FILE</c>, <c>import-symbols FILE</c>, <c>retention ...</c>, <c>epoch</c>.</summary>
 internal static class CommandLine
 {
     public const string Import = CsvImportCommand.Name;
+
+    public const string ImportSymbols = SymbolImportCommand.Name;
 
     public const string Retention = RetentionCommand.Name;
 
@@ -15,6 +17,9 @@ internal static class CommandLine
 
     public static Task<int> RunImportAsync(string[] args) =>
         WithDatabaseAsync(Import, dataSource => CsvImportCommand.RunAsync(args, dataSource, Console.Out));
+
+    public static Task<int> RunImportSymbolsAsync(string[] args) =>
+        WithDatabaseAsync(ImportSymbols, dataSource => SymbolImportCommand.RunAsync(args, dataSource, Console.Out));
 
     public static Task<int> RunRetentionAsync(string[] args) =>
         WithDatabaseAsync(Retention, dataSource => RetentionCommand.RunAsync(args, dataSource, TimeProvider.System, Console.Out));

@@ -7,12 +7,18 @@ using Ticker.PushHub.Identity;
 using Ticker.PushHub.Metrics;
 using Ticker.PushHub.Operations;
 using Ticker.PushHub.Push;
+using Ticker.PushHub.Reference;
 using Ticker.PushHub.Turn;
 using Ticker.PushHub.WebRtc;
 
 if (args is [CommandLine.Import, ..])
 {
     return await CommandLine.RunImportAsync(args[1..]);
+}
+
+if (args is [CommandLine.ImportSymbols, ..])
+{
+    return await CommandLine.RunImportSymbolsAsync(args[1..]);
 }
 
 if (args is [CommandLine.Retention, ..])
@@ -37,6 +43,7 @@ builder.AddTickerPipeline();
 builder.AddTickerIdentity();
 builder.AddPushHub();
 builder.AddTickerGrpc();
+builder.AddSymbolApi();
 builder.AddTickerTelemetry();
 builder.AddBundledTurnRelay();
 builder.AddWebRtc();
@@ -53,6 +60,7 @@ app.UseTickerIdentity();
 app.MapTickerOperations();
 app.MapTickerTelemetry();
 app.MapHistoryApi();
+app.MapSymbolApi();
 app.MapPushHub();
 app.MapTurnCredentials();
 app.MapTickerGrpc();

@@ -1,11 +1,13 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Ticker.Database;
+using Ticker.Database.Reference;
 using Ticker.Database.Ticks;
 using Ticker.Ingest.Pipeline;
 using Ticker.PushHub.Grpc.V1;
 using Ticker.PushHub.Identity;
 using Ticker.PushHub.Push;
+using Ticker.PushHub.Reference;
 
 namespace Ticker.PushHub.Grpc;
 
@@ -15,7 +17,8 @@ namespace Ticker.PushHub.Grpc;
 /// </summary>
 internal sealed partial class TickerGrpcService(
     SubscriptionManager subscriptions, TickPipeline pipeline, TickStore store, IOptions<HubOptions> options, PushMetrics metrics, TimeProvider clock,
-    ILogger<TickerGrpcService> logger, GrpcStreamLimiter streams, [FromKeyedServices(TickerDataSource.History)] TickStore history)
+    ILogger<TickerGrpcService> logger, GrpcStreamLimiter streams, [FromKeyedServices(TickerDataSource.History)] TickStore history,
+    [FromKeyedServices(TickerDataSource.History)] SymbolDirectory symbolDirectory, UnknownSymbols unknownSymbols)
     : TickerService.TickerServiceBase
 {
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<QuoteMessage> responseStream, ServerCallContext context)

@@ -141,7 +141,7 @@ internal static class HistoryEndpoints
         "the history query ran longer than Database:HistoryStatementTimeout and was cancelled; narrow the range";
 
     /// <summary>A history read cancelled by the history pool's statement_timeout is a 503 saying so, not a 500.</summary>
-    private static async ValueTask<object?> AnswerStatementTimeoutAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> AnswerStatementTimeoutAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
         {

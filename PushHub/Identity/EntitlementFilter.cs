@@ -2,7 +2,7 @@ namespace Ticker.PushHub.Identity;
 
 /// <summary>
 /// HTTP API admission: 401 without a valid bearer token (jwt mode), 403 without the scope or for a
-/// <c>symbol</c>/<c>symbols</c> the token does not cover — problem documents naming what is missing.
+/// <c>symbol</c>/<c>symbols</c> (query, or a <c>{symbol}</c> route value) the token does not cover — problem documents naming what is missing.
 /// </summary>
 internal static class EntitlementFilter
 {
@@ -24,6 +24,7 @@ internal static class EntitlementFilter
             }
 
             var requested = http.Request.Query["symbol"].Concat(http.Request.Query["symbols"])
+                .Append(http.Request.RouteValues.TryGetValue("symbol", out var routed) ? routed as string : null)
                 .SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             return caller.FirstRefused(requested) is { } refused
                 ? Forbidden($"{refused}: not among the symbols the token allows")

@@ -46,7 +46,7 @@ internal static class IngestLiveBenchmark
         await pipeline.StartAsync(CancellationToken.None);
 
         var feedOptions = new FeedOptions { Enabled = true, Symbols = symbols, TicksPerSecond = rate, BatchSize = 100, Seed = 1 };
-        using var feed = new SimulatedFeed(new TickStore(database.DataSource), Options.Create(feedOptions), TimeProvider.System,
+        using var feed = new SimulatedFeed(new TickStore(database.DataSource), new Ticker.Database.Reference.SymbolDirectory(database.DataSource), Options.Create(feedOptions), TimeProvider.System,
             NullLogger<SimulatedFeed>.Instance);
         // BENCH_PGBENCH_FEED=1: pgbench is the feed (another process, as any SQL feed would be).
         Process? pgbench = null;

@@ -5,6 +5,7 @@ return args switch
 {
     ["store-append", ..] => await StoreAppendBenchmark.RunAsync(),
     ["store-queries", ..] => await StoreQueryBenchmark.RunAsync(),
+    ["symbol-search", ..] => await SymbolSearchBenchmark.RunAsync(),
     ["ingest-drain", ..] => await IngestDrainBenchmark.RunAsync(),
     ["ingest-live", .. var rest] => await IngestLiveBenchmark.RunAsync(rest),
     ["fanout", .. var rest] => await FanOutBenchmark.RunAsync(rest),
@@ -22,6 +23,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Ticker.Benchmarks store-append | store-queries | ingest-drain | ingest-live [ticks/s] [symbols] [seconds] | fanout ticker|ticker-jwt|signalr [ticks/s] [clients] [seconds] | hubs-walsender [hubs] [ticks/s] [seconds] | drain [--quick] | resubscribe [queues] [symbols] | soak [minutes] [subscribers] [hostile] [ticks/s] | idle [connections] | auth-storm [connections] | webrtc-loss [seconds] [loss%...] | webrtc-sessions [sessions]");
+    Console.Error.WriteLine("usage: Ticker.Benchmarks store-append | store-queries | symbol-search | ingest-drain | ingest-live [ticks/s] [symbols] [seconds] | fanout ticker|ticker-jwt|signalr [ticks/s] [clients] [seconds] | hubs-walsender [hubs] [ticks/s] [seconds] | drain [--quick] | resubscribe [queues] [symbols] | soak [minutes] [subscribers] [hostile] [ticks/s] | idle [connections] | auth-storm [connections] | webrtc-loss [seconds] [loss%...] | webrtc-sessions [sessions]");
     return 2;
 }

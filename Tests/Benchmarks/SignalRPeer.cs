@@ -43,7 +43,7 @@ internal static class SignalRPeer
         var clients = app.Services.GetRequiredService<IHubContext<QuotesHub>>().Clients;
         using var broadcast = pipeline.Updates.Subscribe(u => _ = clients.All.SendAsync("delta", Delta(u)));
         await pipeline.StartAsync(CancellationToken.None);
-        using var feed = new SimulatedFeed(new TickStore(dataSource),
+        using var feed = new SimulatedFeed(new TickStore(dataSource), new Ticker.Database.Reference.SymbolDirectory(dataSource),
             Options.Create(new FeedOptions { Enabled = true, Symbols = 100, TicksPerSecond = rate, BatchSize = 100, Seed = 3 }),
             TimeProvider.System, app.Services.GetRequiredService<ILogger<SimulatedFeed>>());
         await feed.StartAsync(CancellationToken.None);

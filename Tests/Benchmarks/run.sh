@@ -7,6 +7,7 @@ bench="dotnet Tests/Benchmarks/bin/Release/net10.0/Ticker.Benchmarks.dll"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB; $(psql --version)"
 $bench store-append
 $bench store-queries
+$bench symbol-search
 $bench ingest-drain
 $bench ingest-live 20000 500 60
 BENCH_PGBENCH_FEED=1 $bench ingest-live 20000 500 60

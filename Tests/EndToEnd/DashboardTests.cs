@@ -49,6 +49,21 @@ public sealed class DashboardTests(DashboardHost host) : DashboardPage(host)
     }
 
     [Fact]
+    public async Task Dashboard_AddBoxTypedName_SuggestsTickersWithTheirNames()
+    {
+        await Host.InsertAsync("""
+            INSERT INTO symbols (symbol, name, venue, asset_class, currency, time_zone, calendar, tick_size)
+            VALUES ('AAPL', 'Apple Inc.', 'XNAS', 'equity', 'USD', 'America/New_York', 'us-equity', 0.01) ON CONFLICT DO NOTHING
+            """);
+        await Page.GotoAsync("/");
+
+        await Page.Locator("#add-input").FillAsync("apple");
+
+        await Expect(Page.Locator("#known-symbols option[value='AAPL']")).ToHaveTextAsync("Apple Inc. · XNAS");
+        Assert.Empty(PageErrors);
+    }
+
+    [Fact]
     public async Task Dashboard_TickInserted_AppearsInTable()
     {
         await Page.GotoAsync("/");

@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Ticker.Database.Reference;
 using Ticker.Database.Ticks;
 using Ticker.Ingest.Feeds.Simulated;
 using Ticker.Testing;
@@ -13,7 +14,7 @@ public sealed class SimulatedFeedTests(TestDatabase database) : IClassFixture<Te
     public async Task Run_WithSeed_WritesTheGeneratorsTicksToPostgres()
     {
         var options = new FeedOptions { Enabled = true, Symbols = 20, TicksPerSecond = 2000, BatchSize = 50, Seed = 99 };
-        using var feed = new SimulatedFeed(new TickStore(database.DataSource), Options.Create(options), TimeProvider.System,
+        using var feed = new SimulatedFeed(new TickStore(database.DataSource), new SymbolDirectory(database.DataSource), Options.Create(options), TimeProvider.System,
             NullLogger<SimulatedFeed>.Instance);
 
         await feed.StartAsync(CancellationToken.None);
@@ -30,6 +31,8 @@ public sealed class SimulatedFeedTests(TestDatabase database) : IClassFixture<Te
         Assert.True(count >= 500, $"only {count} ticks arrived");
         var symbols = await connection.QueryAsync<string>("SELECT DISTINCT symbol FROM ticks");
         Assert.Subset(new TickGenerator(20, 99).Symbols.ToHashSet(), symbols.ToHashSet());
+        // The feed names its tickers in the symbol directory before writing their ticks.
+        Assert.Empty(await new SymbolDirectory(database.DataSource).MissingAsync(new TickGenerator(20, 99).Symbols));
     }
 
     [Fact]

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Ticker.Database.Reference;
 using Ticker.Database.Ticks;
+using Ticker.Ingest.Feeds.Csv;
 
 namespace Ticker.Ingest.Feeds.Simulated;
 
@@ -9,7 +11,7 @@ namespace Ticker.Ingest.Feeds.Simulated;
 /// Writes generated ticks to PostgreSQL at the configured rate, in batches of binary COPY. It is a
 /// feed like any other: it knows nothing of the pipeline that reads the table.
 /// </summary>
-internal sealed class SimulatedFeed(TickStore store, IOptions<FeedOptions> options, TimeProvider clock, ILogger<SimulatedFeed> logger)
+internal sealed class SimulatedFeed(TickStore store, SymbolDirectory directory, IOptions<FeedOptions> options, TimeProvider clock, ILogger<SimulatedFeed> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(10);
@@ -21,6 +23,7 @@ internal sealed class SimulatedFeed(TickStore store, IOptions<FeedOptions> optio
         var seed = settings.Seed ?? Random.Shared.Next();
         var generator = new TickGenerator(settings.Symbols, seed);
         IngestLog.FeedStarted(logger, settings.Symbols, settings.TicksPerSecond, seed);
+        await AddShippedSymbolsAsync(stoppingToken);
 
         var batch = new List<Tick>(settings.BatchSize);
         var started = clock.GetTimestamp();
@@ -61,6 +64,19 @@ internal sealed class SimulatedFeed(TickStore store, IOptions<FeedOptions> optio
                 await Task.Delay(retryDelay, clock, stoppingToken);
                 retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
             }
+        }
+    }
+
+    /// <summary>Names for the simulated tickers in the symbol directory; reference data never stops a feed.</summary>
+    private async Task AddShippedSymbolsAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            IngestLog.ShippedSymbolsAdded(logger, await new SymbolImporter(directory).AddShippedAsync(stoppingToken));
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+        {
+            IngestLog.ShippedSymbolsFailed(logger, e);
         }
     }
 }

@@ -20,3 +20,9 @@ export function fetchBars(symbol, interval, from, to, signal) {
   const query = new URLSearchParams({ symbol, interval, from: from.toISOString(), to: to.toISOString() });
   return getJson(`/api/bars?${query}`, signal);
 }
+
+/** The symbol directory's matches, best first: {q, symbols: [{symbol, name, venue, assetClass, currency, timeZone, calendar, tickSize, active}]}. */
+export function searchSymbols(q, limit, signal) {
+  const query = new URLSearchParams({ q, limit: String(limit) });
+  return getJson(`/api/symbols?${query}`, signal);
+}

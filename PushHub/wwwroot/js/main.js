@@ -1,6 +1,6 @@
 // The Ticker dashboard: wires the watchlist, the live quote stream, the table and the chart.
 
-import { fetchQuotes } from "./api.js";
+import { fetchQuotes, searchSymbols } from "./api.js";
 import { direction, formatChange, formatPercent, formatPrice } from "./format.js";
 import { PriceChart, RANGES } from "./price-chart.js";
 import { QuoteStream } from "./quote-stream.js";
@@ -307,7 +307,33 @@ $("add-form").addEventListener("submit", e => {
   select(symbol);
 });
 
-$("add-input").addEventListener("input", () => showAddError(""));
+// The add box suggests from the symbol directory by ticker or name ("apple" offers AAPL); with the
+// box empty, or the directory unreachable, it offers the tickers the hub has quotes for.
+let searching = null;
+let searchTimer = 0;
+let knownOptions = [];
+
+$("add-input").addEventListener("input", () => {
+  showAddError("");
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(suggest, 150);
+});
+
+async function suggest() {
+  const q = $("add-input").value.trim();
+  searching?.abort();
+  if (q === "") {
+    $("known-symbols").replaceChildren(...knownOptions);
+    return;
+  }
+  searching = new AbortController();
+  try {
+    const { symbols } = await searchSymbols(q, 10, searching.signal);
+    $("known-symbols").replaceChildren(...symbols.map(s => new Option(`${s.name} · ${s.venue}`, s.symbol)));
+  } catch (error) {
+    if (error.name !== "AbortError") console.warn(error);
+  }
+}
 
 table.addEventListener("remove", ({ detail: symbol }) => {
   watchlist.remove(symbol);
@@ -341,7 +367,8 @@ async function knownQuotes() {
 }
 
 function offerSymbols(quotes) {
-  $("known-symbols").replaceChildren(...quotes.map(q => new Option(q.symbol)));
+  knownOptions = quotes.map(q => new Option(q.symbol));
+  if ($("add-input").value.trim() === "") $("known-symbols").replaceChildren(...knownOptions);
 }
 
 async function start() {

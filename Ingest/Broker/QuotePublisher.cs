@@ -40,6 +40,8 @@ public sealed class QuotePublisher(
     {
         await using var lease = new LeaderLock(database.Value.ConnectionString, LockName, _options.LeaderCheckInterval);
         IngestLog.PublisherStandby(logger, LockName);
+        // A standby that cannot reach NATS could not publish either: it takes the lead only once connected.
+        await RetryAsync(ct => js.Connection.ConnectAsync().AsTask().WaitAsync(ct), stoppingToken);
         await lease.AcquireAsync(e => IngestLog.PublisherLockFailed(logger, e), stoppingToken);
         _leading = true;
         IngestLog.PublisherLeading(logger, LockName, _options.Stream);

@@ -87,7 +87,7 @@ public sealed class QuotePublisher(
                 ack.EnsureSuccess();
                 return;
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is NatsException or TimeoutException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
             {
                 IngestLog.PublishFailed(logger, e, delay);
                 await Task.Delay(delay, cancellationToken);
@@ -145,7 +145,7 @@ public sealed class QuotePublisher(
                 await action(cancellationToken);
                 return;
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is NatsException or TimeoutException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
             {
                 IngestLog.PublishFailed(logger, e, delay);
                 await Task.Delay(delay, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using Ticker.Ingest.Pipeline;
@@ -45,15 +46,47 @@ public static class QuoteStream
             }
         }
 
-        var consumer = await js.CreateOrderedConsumerAsync(options.Stream,
-            new NatsJSOrderedConsumerOpts { DeliverPolicy = deliverPolicy, FilterSubjects = [subject ?? options.AllSubjects] }, cancellationToken);
-        await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: cancellationToken))
+        var consumer = await CreateReaderAsync(js, options, deliverPolicy, subject ?? options.AllSubjects, 0, cancellationToken);
+        try
         {
-            var epoch = message.Headers?[QuoteMessage.EpochHeader].ToString() ?? "";
-            if (!onUpdate(QuoteMessage.Decode(message.Data), epoch) || message.Metadata is not { NumPending: > 0 })
+            await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: cancellationToken))
             {
-                return;
+                if (!onUpdate(QuoteMessage.Decode(message.Data), EpochOf(message)) || message.Metadata is not { NumPending: > 0 })
+                {
+                    return;
+                }
             }
         }
+        finally
+        {
+            await js.DeleteConsumerAsync(options.Stream, consumer.Info.Name, CancellationToken.None).AsTask()
+                .ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>The epoch a message's seq belongs to (its header).</summary>
+    public static string EpochOf(INatsJSMsg<byte[]> message) => message.Headers?[QuoteMessage.EpochHeader].ToString() ?? "";
+
+    /// <summary>
+    /// A reader of the stream: an unacknowledged, memory-held consumer with one filter subject (as nats-server 2.9
+    /// knows it), removed by the server once idle when its reader is gone.
+    /// </summary>
+    public static async Task<INatsJSConsumer> CreateReaderAsync(INatsJSContext js, NatsOptions options, ConsumerConfigDeliverPolicy deliverPolicy,
+        string filterSubject, ulong startSequence, CancellationToken cancellationToken)
+    {
+        var config = new ConsumerConfig($"ticker-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}")
+        {
+            DeliverPolicy = deliverPolicy,
+            FilterSubject = filterSubject,
+            AckPolicy = ConsumerConfigAckPolicy.None,
+            MemStorage = true,
+            InactiveThreshold = TimeSpan.FromSeconds(30),
+        };
+        if (deliverPolicy == ConsumerConfigDeliverPolicy.ByStartSequence)
+        {
+            config.OptStartSeq = startSequence;
+        }
+
+        return await js.CreateOrUpdateConsumerAsync(options.Stream, config, cancellationToken);
     }
 }

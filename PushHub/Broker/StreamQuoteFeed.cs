@@ -138,23 +138,41 @@ internal sealed class StreamQuoteFeed(
             MarkStarted();
         }
 
-        var opts = _lastStreamSequence == 0
-            ? new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.LastPerSubject, FilterSubjects = [_options.AllSubjects] }
-            : new NatsJSOrderedConsumerOpts
-            {
-                DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = _lastStreamSequence + 1, FilterSubjects = [_options.AllSubjects],
-            };
-        var consumer = await js.CreateOrderedConsumerAsync(_options.Stream, opts, cancellationToken);
-        await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: cancellationToken))
+        // A lost connection ends this reading (its consumer may be gone with the server): the next one starts after the last message applied.
+        using var disconnected = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ValueTask OnDisconnected(object? sender, NatsEventArgs args)
         {
-            Apply(QuoteMessage.Decode(message.Data), message.Headers?[QuoteMessage.EpochHeader].ToString() ?? "");
-            if (message.Metadata is { } metadata)
+            disconnected.Cancel();
+            return ValueTask.CompletedTask;
+        }
+
+        connection.ConnectionDisconnected += OnDisconnected;
+        try
+        {
+            var consumer = _lastStreamSequence == 0
+                ? await QuoteStream.CreateReaderAsync(js, _options, ConsumerConfigDeliverPolicy.LastPerSubject, _options.AllSubjects, 0, disconnected.Token)
+                : await QuoteStream.CreateReaderAsync(js, _options, ConsumerConfigDeliverPolicy.ByStartSequence, _options.AllSubjects,
+                    _lastStreamSequence + 1, disconnected.Token);
+            await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: disconnected.Token))
             {
-                _lastStreamSequence = metadata.Sequence.Stream;
-                if (metadata.NumPending == 0)
-                {
-                    MarkStarted();
-                }
+                Apply(message);
+            }
+        }
+        finally
+        {
+            connection.ConnectionDisconnected -= OnDisconnected;
+        }
+    }
+
+    private void Apply(INatsJSMsg<byte[]> message)
+    {
+        Apply(QuoteMessage.Decode(message.Data), QuoteStream.EpochOf(message));
+        if (message.Metadata is { } metadata)
+        {
+            _lastStreamSequence = metadata.Sequence.Stream;
+            if (metadata.NumPending == 0)
+            {
+                MarkStarted();
             }
         }
     }

@@ -84,7 +84,12 @@ public sealed class QuotePublisher(
                 var ack = await js.PublishAsync(_options.SubjectOf(update.Symbol), QuoteMessage.Encode(update),
                     headers: new NatsHeaders { [QuoteMessage.EpochHeader] = epoch },
                     opts: new NatsJSPubOpts { MsgId = QuoteMessage.IdOf(epoch, update) }, cancellationToken: cancellationToken);
-                ack.EnsureSuccess();
+                // A duplicate is what a takeover expects: the predecessor stored it already.
+                if (!ack.Duplicate)
+                {
+                    ack.EnsureSuccess();
+                }
+
                 return;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OperationCanceledException)

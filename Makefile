@@ -13,15 +13,18 @@ export DOTNET_NOLOGO := 1
 # Node.js/npm for the dashboard's build when npm is missing altogether).
 RUN_PACKAGES := postgresql-client
 # ... and what only the tests and benchmarks use: real peers (coturn), a real browser (chromium),
-# packet loss (iproute2, iptables), a real load balancer (haproxy).
-TEST_PACKAGES := coturn chromium iproute2 iptables haproxy
+# packet loss (iproute2, iptables), a real load balancer (haproxy), the broker tier (nats-server, JetStream).
+TEST_PACKAGES := coturn chromium iproute2 iptables haproxy nats-server
+# ... and what `make run-cluster` needs beyond `make run`.
+CLUSTER_PACKAGES := nats-server curl
 PUBLISH_DIR ?= dist
 RID ?= linux-x64
 
-.PHONY: help deps deps-run install-packages build run test test-fast bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import retention epoch token publish publish-test bench-rolling bench-hubs lint clean
+.PHONY: help deps deps-run install-packages build run run-cluster test test-fast bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import retention epoch token publish publish-test bench-rolling bench-hubs lint clean
 
 help:
 	@echo "make run      run the whole service (local PostgreSQL, schema, simulated feed, hub, relay)"
+	@echo "make run-cluster   broker mode on one machine: PostgreSQL, nats-server (JetStream), 2 publishers, 2 edge hubs"
 	@echo "make test     run every test against a real PostgreSQL that the run starts itself"
 	@echo "make test-fast   only the fast tier (codecs, parsers, fake-clock units): no PostgreSQL, no processes, no browser"
 	@echo "make lint     check formatting, code style and the curated analyzer rules (dotnet format, no changes made)"
@@ -92,6 +95,11 @@ run: deps-run build
 lint:
 	$(DOTNET) restore Ticker.sln --verbosity quiet
 	$(DOTNET) format Ticker.sln --verify-no-changes --no-restore
+
+# Broker mode (docs/operations.md, "Broker mode"): prints what to open; Ctrl-C stops every process.
+run-cluster: deps-run build
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(CLUSTER_PACKAGES)"
+	CONFIG=$(CONFIG) PushHub/run-cluster.sh
 
 test: deps build
 	$(DOTNET) test Ticker.sln -c $(CONFIG) --no-build $(TEST_ARGS)

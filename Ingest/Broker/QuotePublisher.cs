@@ -56,7 +56,6 @@ public sealed class QuotePublisher(
             await lease.WatchAsync(stoppingToken);
             IngestLog.PublisherLostLead(logger);
             _leading = false;
-            Environment.ExitCode = 1;
             lifetime.StopApplication();
         }
         finally

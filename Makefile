@@ -20,7 +20,7 @@ CLUSTER_PACKAGES := nats-server curl
 PUBLISH_DIR ?= dist
 RID ?= linux-x64
 
-.PHONY: help deps deps-run install-packages build run run-cluster test test-fast bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import retention epoch token publish publish-test bench-rolling bench-hubs lint clean
+.PHONY: help deps deps-run install-packages build run run-cluster test test-fast bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import retention epoch token publish publish-test bench-rolling bench-hubs bench-broker lint clean
 
 help:
 	@echo "make run      run the whole service (local PostgreSQL, schema, simulated feed, hub, relay)"
@@ -30,6 +30,7 @@ help:
 	@echo "make lint     check formatting, code style and the curated analyzer rules (dotnet format, no changes made)"
 	@echo "make bench    run the benchmarks; figures go to docs/benchmarks.md (SOAK_MINUTES=30: the soak's length)"
 	@echo "make turn ARGS=\"...\"   run the TURN relay standalone (coturn's option names)"
+	@echo "make bench-broker   tick -> subscriber latency: direct hub vs publisher -> NATS JetStream -> edge hub, same run"
 	@echo "make bench-hubs   PostgreSQL CPU per hub (walsender): 1 and 10 hubs on one database at 20,000 ticks/s"
 	@echo "make bench-turn   TURN relay vs coturn CPU per datagram + hot-path allocations"
 	@echo "make bench-webrtc   500 data-channel sessions; freshest-price age, WebSocket vs WebRTC under loss (root)"
@@ -113,6 +114,7 @@ bench: deps build
 	Tests/Benchmarks/run.sh
 	$(MAKE) bench-rolling
 	$(MAKE) bench-hubs
+	$(MAKE) bench-broker
 	$(MAKE) publish-test
 	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll soak $(SOAK_MINUTES)
 	$(MAKE) bench-turn
@@ -162,6 +164,10 @@ bench-rolling: deps build
 
 # PostgreSQL's CPU per hub (walsender) at 20,000 ticks/s: one hub, then ten, on one database
 # (docs/benchmarks.md, section Hubs per database; docs/operations.md, How many hubs one database serves).
+# Broker mode (docs/benchmarks.md, section Broker mode): tick -> subscriber latency, direct hub vs publisher -> NATS -> edge.
+bench-broker: deps build
+	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll broker-latency 1000 30
+
 bench-hubs: deps build
 	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll hubs-walsender 1 20000 60
 	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll hubs-walsender 10 20000 60

@@ -33,6 +33,9 @@ public sealed class QuotePublisher(
     /// <summary>Whether this process leads (and runs the pipeline).</summary>
     public bool IsLeading => _leading;
 
+    /// <summary>Whether this process leads and publishes: its pipeline runs and the symbols its predecessor left behind are out.</summary>
+    public bool IsPublishing => _leading && _republished.IsSet;
+
     /// <summary>The advisory lock's name: one leader per stream.</summary>
     public string LockName => $"ticker-publisher:{_options.Stream}";
 

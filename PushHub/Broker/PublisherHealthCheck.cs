@@ -15,7 +15,8 @@ internal sealed class PublisherHealthCheck(QuotePublisher publisher, TickPipelin
     {
         var data = new Dictionary<string, object> { ["role"] = publisher.IsLeading ? "leader" : "standby", ["lock"] = publisher.LockName };
         var result = connection.ConnectionState != NatsConnectionState.Open ? HealthCheckResult.Unhealthy("NATS is not reachable", data: data)
-            : publisher.IsLeading && !pipeline.Started.IsCompletedSuccessfully ? HealthCheckResult.Unhealthy("leading; the pipeline has not started", data: data)
+            : publisher.IsLeading && (!pipeline.Started.IsCompletedSuccessfully || !publisher.IsPublishing)
+                ? HealthCheckResult.Unhealthy("leading; the pipeline has not started publishing yet", data: data)
             : HealthCheckResult.Healthy(publisher.IsLeading ? "leading: publishing the change stream" : "standing by", data);
         return Task.FromResult(result);
     }

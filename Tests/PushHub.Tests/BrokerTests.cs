@@ -51,7 +51,7 @@ public sealed class BrokerTests : IAsyncLifetime
         return hub;
     }
 
-    private static bool Leads(HubFactory publisher) => publisher.Services.GetRequiredService<QuotePublisher>().IsLeading;
+    private static bool Leads(HubFactory publisher) => publisher.Services.GetRequiredService<QuotePublisher>().IsPublishing;
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
@@ -242,6 +242,48 @@ public sealed class BrokerTests : IAsyncLifetime
         var got = await FollowAsync(resumed, new Dictionary<string, long> { ["RSM"] = 10_005 }, new Dictionary<string, long> { ["RSM"] = 5 });
         Assert.Equal((10_005L, 10_005m), (got["RSM"].Seq, got["RSM"].Price));
         Assert.Equal(10_000, got["RSM"].Deltas + got["RSM"].Merged);
+    }
+
+    [Fact]
+    public async Task NewEdge_StreamOfFiveThousandSymbols_FirstSnapshotMatchesPostgres()
+    {
+        var publisher = Hub(IngestMode.Publisher);
+        await publisher.StartOnSocketAsync();
+        await WaitUntilAsync(() => Leads(publisher), "the publisher leads");
+        await using (var connection = await _database.DataSource.OpenConnectionAsync())
+        {
+            foreach (var offset in new[] { 0m, 0.5m })
+            {
+                await connection.ExecuteAsync("""
+                    INSERT INTO ticks (symbol, price, size) SELECT 'S' || lpad(i::text, 4, '0'), i + @offset, 1 FROM generate_series(1, 5000) i
+                    """, new { offset });
+            }
+        }
+
+        await using (var nats = new NATS.Client.Core.NatsConnection(new NATS.Client.Core.NatsOpts { Url = _nats.Url }))
+        {
+            var js = new NATS.Client.JetStream.NatsJSContext(nats);
+            long stored = 0;
+            for (var tries = 0; tries < 1200 && stored < 10_000; tries++)
+            {
+                await Task.Delay(100);
+                stored = (await js.GetStreamAsync("TICKER")).Info.State.Messages;
+            }
+
+            Assert.Equal(10_000L, stored);
+        }
+
+        var edge = Hub(IngestMode.Edge);
+        await edge.StartOnSocketAsync();
+
+        await using var db = await _database.DataSource.OpenConnectionAsync();
+        var expected = (await db.QueryAsync<(string Symbol, long Seq, decimal Price)>("""
+            SELECT symbol, count(*), (array_agg(price ORDER BY id DESC))[1] FROM ticks GROUP BY symbol ORDER BY symbol
+            """)).ToList();
+        var loaded = edge.Services.GetRequiredService<IQuoteFeed>().Quotes.OrderBy(q => q.Symbol, StringComparer.Ordinal)
+            .Select(q => (q.Symbol, q.Seq, q.Last)).ToList();
+        Assert.Equal(5000, expected.Count);
+        Assert.Equal(expected, loaded);
     }
 
     [Fact]

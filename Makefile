@@ -13,20 +13,24 @@ export DOTNET_NOLOGO := 1
 # Node.js/npm for the dashboard's build when npm is missing altogether).
 RUN_PACKAGES := postgresql-client
 # ... and what only the tests and benchmarks use: real peers (coturn), a real browser (chromium),
-# packet loss (iproute2, iptables), a real load balancer (haproxy).
-TEST_PACKAGES := coturn chromium iproute2 iptables haproxy
+# packet loss (iproute2, iptables), a real load balancer (haproxy), the broker tier (nats-server, JetStream).
+TEST_PACKAGES := coturn chromium iproute2 iptables haproxy nats-server
+# ... and what `make run-cluster` needs beyond `make run`.
+CLUSTER_PACKAGES := nats-server curl
 PUBLISH_DIR ?= dist
 RID ?= linux-x64
 
-.PHONY: help deps deps-run install-packages build run test test-fast bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import import-symbols retention epoch token publish publish-test bench-rolling bench-hubs lint clean
+.PHONY: help deps deps-run install-packages build run run-cluster test test-fast bench bench-turn bench-webrtc db-start db-stop db-reset db-psql turn import import-symbols retention epoch token publish publish-test bench-rolling bench-hubs bench-broker lint clean
 
 help:
 	@echo "make run      run the whole service (local PostgreSQL, schema, simulated feed, hub, relay)"
+	@echo "make run-cluster   broker mode on one machine: PostgreSQL, nats-server (JetStream), 2 publishers, 2 edge hubs"
 	@echo "make test     run every test against a real PostgreSQL that the run starts itself"
 	@echo "make test-fast   only the fast tier (codecs, parsers, fake-clock units): no PostgreSQL, no processes, no browser"
 	@echo "make lint     check formatting, code style and the curated analyzer rules (dotnet format, no changes made)"
 	@echo "make bench    run the benchmarks; figures go to docs/benchmarks.md (SOAK_MINUTES=30: the soak's length)"
 	@echo "make turn ARGS=\"...\"   run the TURN relay standalone (coturn's option names)"
+	@echo "make bench-broker   tick -> subscriber latency: direct hub vs publisher -> NATS JetStream -> edge hub, same run"
 	@echo "make bench-hubs   PostgreSQL CPU per hub (walsender): 1 and 10 hubs on one database at 20,000 ticks/s"
 	@echo "make bench-turn   TURN relay vs coturn CPU per datagram + hot-path allocations"
 	@echo "make bench-webrtc   500 data-channel sessions; freshest-price age, WebSocket vs WebRTC under loss (root)"
@@ -94,6 +98,11 @@ lint:
 	$(DOTNET) restore Ticker.sln --verbosity quiet
 	$(DOTNET) format Ticker.sln --verify-no-changes --no-restore
 
+# Broker mode (docs/operations.md, "Broker mode"): prints what to open; Ctrl-C stops every process.
+run-cluster: deps-run build
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(CLUSTER_PACKAGES)"
+	CONFIG=$(CONFIG) PushHub/run-cluster.sh
+
 test: deps build
 	$(DOTNET) test Ticker.sln -c $(CONFIG) --no-build $(TEST_ARGS)
 
@@ -106,6 +115,7 @@ bench: deps build
 	Tests/Benchmarks/run.sh
 	$(MAKE) bench-rolling
 	$(MAKE) bench-hubs
+	$(MAKE) bench-broker
 	$(MAKE) publish-test
 	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll soak $(SOAK_MINUTES)
 	$(MAKE) bench-turn
@@ -160,6 +170,10 @@ bench-rolling: deps build
 
 # PostgreSQL's CPU per hub (walsender) at 20,000 ticks/s: one hub, then ten, on one database
 # (docs/benchmarks.md, section Hubs per database; docs/operations.md, How many hubs one database serves).
+# Broker mode (docs/benchmarks.md, section Broker mode): tick -> subscriber latency, direct hub vs publisher -> NATS -> edge.
+bench-broker: deps build
+	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll broker-latency 1000 30
+
 bench-hubs: deps build
 	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll hubs-walsender 1 20000 60
 	$(DOTNET) Tests/Benchmarks/bin/$(CONFIG)/net10.0/Ticker.Benchmarks.dll hubs-walsender 10 20000 60

@@ -69,4 +69,23 @@ internal static partial class IngestLog
     [LoggerMessage(EventId = 234, Level = LogLevel.Warning,
         Message = "Could not add the simulated universe to the symbol directory; the feed runs without it")]
     public static partial void ShippedSymbolsFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 260, Level = LogLevel.Information, Message = "Publisher standing by: waiting for the lead (lock {Lock})")]
+    public static partial void PublisherStandby(ILogger logger, string @lock);
+
+    [LoggerMessage(EventId = 261, Level = LogLevel.Information, Message = "Publisher leads (lock {Lock}): reading the write-ahead log into stream {Stream}")]
+    public static partial void PublisherLeading(ILogger logger, string @lock, string stream);
+
+    [LoggerMessage(EventId = 262, Level = LogLevel.Error, Message = "Publisher lost its lock connection: stopping, so that it never publishes beside the next leader")]
+    public static partial void PublisherLostLead(ILogger logger);
+
+    [LoggerMessage(EventId = 263, Level = LogLevel.Warning, Message = "Publisher could not reach PostgreSQL for the lead; retrying")]
+    public static partial void PublisherLockFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 264, Level = LogLevel.Warning, Message = "Publishing to NATS failed; holding the change stream (nothing acknowledged) and retrying in {Delay}")]
+    public static partial void PublishFailed(ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(EventId = 265, Level = LogLevel.Information,
+        Message = "Publisher took the lead: {Republished} of {Symbols} symbols were newer than the stream and were published with their gap merged")]
+    public static partial void BookRepublished(ILogger logger, int republished, int symbols);
 }

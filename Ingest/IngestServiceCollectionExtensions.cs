@@ -5,7 +5,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
 using Ticker.Database;
+using Ticker.Ingest.Broker;
 using Ticker.Ingest.Feeds.Simulated;
 using Ticker.Ingest.Pipeline;
 using Ticker.Ingest.Sources;
@@ -47,7 +50,39 @@ public static class IngestServiceCollectionExtensions
             sp.GetRequiredService<IngestMetrics>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetServices<TickSourceRegistration>()));
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<TickPipeline>());
+        switch (IngestMode.Read(builder.Configuration))
+        {
+            case IngestMode.Publisher:
+                // The pipeline runs only while this process leads: the publisher starts it.
+                builder.AddTickerNats();
+                builder.Services.AddSingleton<QuotePublisher>();
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<QuotePublisher>());
+                break;
+            case IngestMode.Edge:
+                // No slot, no write-ahead log: the push side's feed reads the stream (registered by the hub).
+                builder.AddTickerNats();
+                break;
+            default:
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<TickPipeline>());
+                break;
+        }
+
+        return builder;
+    }
+
+    /// <summary>The NATS connection and JetStream context of publishers and edges (section <c>Nats</c>).</summary>
+    public static IHostApplicationBuilder AddTickerNats(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<NatsOptions>().BindConfiguration(NatsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(sp => new NatsConnection(new NatsOpts
+        {
+            Url = sp.GetRequiredService<IOptions<NatsOptions>>().Value.Url,
+            Name = "ticker",
+            LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
+            // Keep trying for as long as the process runs: a NATS restart must not need a hub restart.
+            MaxReconnectRetry = -1,
+        }));
+        builder.Services.AddSingleton<INatsJSContext>(sp => new NatsJSContext(sp.GetRequiredService<NatsConnection>()));
         return builder;
     }
 

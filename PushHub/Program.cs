@@ -1,5 +1,6 @@
 using Ticker.Database;
 using Ticker.Ingest;
+using Ticker.Ingest.Broker;
 using Ticker.PushHub;
 using Ticker.PushHub.Grpc;
 using Ticker.PushHub.History;
@@ -61,9 +62,14 @@ app.MapTickerOperations();
 app.MapTickerTelemetry();
 app.MapHistoryApi();
 app.MapSymbolApi();
-app.MapPushHub();
+// A publisher serves no subscribers: neither /ws nor the gRPC services exist there (health and metrics do).
+if (IngestMode.Read(app.Configuration) != IngestMode.Publisher)
+{
+    app.MapPushHub();
+    app.MapTickerGrpc();
+}
+
 app.MapTurnCredentials();
-app.MapTickerGrpc();
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
 await app.RunAsync();
 return 0;

@@ -9,6 +9,13 @@ public sealed class IngestOptions
     public const string Section = "Ingest";
 
     /// <summary>
+    /// <c>hub</c> (default: read the write-ahead log, serve subscribers), <c>publisher</c> (read it
+    /// while elected, publish to NATS, serve no subscribers) or <c>edge</c> (serve subscribers from NATS).
+    /// </summary>
+    [RegularExpression("^(hub|publisher|edge)$", ErrorMessage = "Ingest:Mode must be hub, publisher or edge.")]
+    public string Mode { get; set; } = Broker.IngestMode.Hub;
+
+    /// <summary>
     /// <c>auto</c> (replication when the server allows it, else notify), or the name of a registered
     /// change source (<see cref="TickSourceRegistration"/>): <c>replication</c>, <c>notify</c>.
     /// Checked against the registered names by <see cref="IngestOptionsValidator"/>.

@@ -87,12 +87,12 @@ internal sealed partial class TickerGrpcService
         }
 
         var caller = GrpcCaller.Require(context, Scopes.Subscribe, request.Symbols);
-        await pipeline.Started.WaitAsync(context.CancellationToken);
+        await feed.Started.WaitAsync(context.CancellationToken);
         var quotes = request.Symbols.Count == 0
-            ? pipeline.Book.All.Where(q => caller.Covers(q.Symbol)).OrderBy(q => q.Symbol, StringComparer.Ordinal)
-            : request.Symbols.Distinct(StringComparer.Ordinal).Select(s => pipeline.Book.TryGet(s, out var q) ? q : null).OfType<Quote>();
+            ? feed.Quotes.Where(q => caller.Covers(q.Symbol)).OrderBy(q => q.Symbol, StringComparer.Ordinal)
+            : request.Symbols.Distinct(StringComparer.Ordinal).Select(s => feed.TryGetQuote(s, out var q) ? q : null).OfType<Quote>();
         var response = new GetQuotesResponse();
-        var epoch = pipeline.Epoch;
+        var epoch = feed.Epoch;
         response.Quotes.AddRange(quotes.Select(q =>
         {
             var snapshot = GrpcMapping.Quote(q, QuoteFields.All, QuoteMessage.Types.Kind.Snapshot, 1);

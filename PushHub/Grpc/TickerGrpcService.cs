@@ -16,7 +16,7 @@ namespace Ticker.PushHub.Grpc;
 /// <see cref="DeliveryPump"/>); the history calls share the HTTP API's store. Bad arguments are InvalidArgument naming the field.
 /// </summary>
 internal sealed partial class TickerGrpcService(
-    SubscriptionManager subscriptions, TickPipeline pipeline, TickStore store, IOptions<HubOptions> options, PushMetrics metrics, TimeProvider clock,
+    SubscriptionManager subscriptions, TickPipeline pipeline, IQuoteFeed feed, TickStore store, IOptions<HubOptions> options, PushMetrics metrics, TimeProvider clock,
     ILogger<TickerGrpcService> logger, GrpcStreamLimiter streams, [FromKeyedServices(TickerDataSource.History)] TickStore history,
     [FromKeyedServices(TickerDataSource.History)] SymbolDirectory symbolDirectory, UnknownSymbols unknownSymbols)
     : TickerService.TickerServiceBase
@@ -61,7 +61,7 @@ internal sealed partial class TickerGrpcService(
         using var slot = streams.Enter(context.GetHttpContext().Connection.RemoteIpAddress, limits.MaxConnectionsPerAddress)
             ?? throw new RpcException(new Status(StatusCode.ResourceExhausted,
                 $"at most {limits.MaxConnectionsPerAddress} Subscribe streams per client address (Hub:MaxConnectionsPerAddress)"));
-        await pipeline.Started.WaitAsync(context.CancellationToken);
+        await feed.Started.WaitAsync(context.CancellationToken);
         var queue = new SubscriberQueue(limits.MaxQueuedBytes);
         metrics.Connections.Add(1);
         try

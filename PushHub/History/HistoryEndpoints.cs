@@ -107,7 +107,7 @@ internal static class HistoryEndpoints
     /// <c>GET /api/quotes[?symbols=AAPL,MSFT]</c>: each symbol's live quote, from the pipeline's
     /// quote book in memory — a poll costs the database nothing.
     /// </summary>
-    private static async Task<Results<Ok<List<QuoteDto>>, ValidationProblem>> GetQuotesAsync(TickPipeline pipeline, string? symbols,
+    private static async Task<Results<Ok<List<QuoteDto>>, ValidationProblem>> GetQuotesAsync(IQuoteFeed feed, string? symbols,
         HttpContext context, CancellationToken cancellationToken)
     {
         var list = symbols?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -117,10 +117,10 @@ internal static class HistoryEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["symbols"] = [bad ?? "at most 1000 symbols"] });
         }
 
-        await pipeline.Started.WaitAsync(cancellationToken);
+        await feed.Started.WaitAsync(cancellationToken);
         var quotes = list is null
-            ? pipeline.Book.All.OrderBy(q => q.Symbol, StringComparer.Ordinal)
-            : list.Distinct(StringComparer.Ordinal).Select(s => pipeline.Book.TryGet(s, out var q) ? q : null).OfType<Quote>();
+            ? feed.Quotes.OrderBy(q => q.Symbol, StringComparer.Ordinal)
+            : list.Distinct(StringComparer.Ordinal).Select(s => feed.TryGetQuote(s, out var q) ? q : null).OfType<Quote>();
         var caller = CallerIdentity.Of(context)!; // admitted by RequireEntitlement
         return TypedResults.Ok(quotes.Where(q => caller.Covers(q.Symbol)).Select(QuoteDto.From).ToList());
     }

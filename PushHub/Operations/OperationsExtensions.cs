@@ -2,6 +2,9 @@ using Grpc.AspNetCore.HealthChecks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
+using Ticker.Ingest.Broker;
+using Ticker.PushHub.Broker;
+
 namespace Ticker.PushHub.Operations;
 
 internal static class OperationsExtensions
@@ -24,11 +27,16 @@ internal static class OperationsExtensions
         var drain = builder.Configuration.GetValue("Hub:DrainTimeout", TimeSpan.FromSeconds(10));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drain + TimeSpan.FromSeconds(5));
 
-        builder.Services.AddHealthChecks()
+        var checks = builder.Services.AddHealthChecks()
             .AddCheck("process", () => HealthCheckResult.Healthy("running"), tags: [Live])
-            .AddCheck<DatabaseHealthCheck>("postgresql", tags: [Ready])
-            .AddCheck<ChangeStreamHealthCheck>("change-stream", tags: [Ready])
-            .AddCheck<DrainHealthCheck>("drain", tags: [Ready]);
+            .AddCheck<DatabaseHealthCheck>("postgresql", tags: [Ready]);
+        _ = IngestMode.Read(builder.Configuration) switch
+        {
+            IngestMode.Publisher => checks.AddCheck<PublisherHealthCheck>("publisher", tags: [Ready]),
+            IngestMode.Edge => checks.AddCheck<EdgeHealthCheck>("stream", tags: [Ready]),
+            _ => checks.AddCheck<ChangeStreamHealthCheck>("change-stream", tags: [Ready]),
+        };
+        checks.AddCheck<DrainHealthCheck>("drain", tags: [Ready]);
         builder.Services.AddGrpcHealthChecks(o =>
         {
             o.Services.Map("", r => r.Tags.Contains(Ready));

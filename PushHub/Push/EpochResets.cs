@@ -8,17 +8,17 @@ namespace Ticker.PushHub.Push;
 /// seqs it holds belong to the old numbering. Runs on the pipeline's thread before the new epoch's
 /// first update, so no delta of the new numbering can overtake the reset.
 /// </summary>
-internal sealed class EpochResets(TickPipeline pipeline, FanOut fanOut) : IHostedService
+internal sealed class EpochResets(IQuoteFeed feed, FanOut fanOut) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        pipeline.EpochChanged += Reset;
+        feed.EpochChanged += Reset;
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        pipeline.EpochChanged -= Reset;
+        feed.EpochChanged -= Reset;
         return Task.CompletedTask;
     }
 
@@ -27,7 +27,7 @@ internal sealed class EpochResets(TickPipeline pipeline, FanOut fanOut) : IHoste
         var reason = $"positions are now numbered in epoch {epoch} (the ticks were truncated, rewritten or restored)";
         foreach (var queue in fanOut.AllQueues())
         {
-            queue.ResetAll(symbol => pipeline.Book.TryGet(symbol, out var quote) ? quote : null, epoch, reason);
+            queue.ResetAll(symbol => feed.TryGetQuote(symbol, out var quote) ? quote : null, epoch, reason);
         }
     }
 }

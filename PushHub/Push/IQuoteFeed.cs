@@ -12,6 +12,15 @@ internal interface IQuoteFeed
 {
     IObservable<QuoteUpdate> Updates { get; }
 
+    /// <summary>Completes once the start-up state is loaded and updates flow.</summary>
+    Task Started { get; }
+
+    /// <summary>
+    /// Raised on the feed's thread when its positions start a new epoch, after <see cref="Quotes"/> holds
+    /// the new state (as far as known) and before any update of it: subscribers must be reset.
+    /// </summary>
+    event Action<string>? EpochChanged;
+
     /// <summary>The epoch the positions (seq) of <see cref="Quotes"/> and <see cref="Updates"/> belong to.</summary>
     string Epoch { get; }
 

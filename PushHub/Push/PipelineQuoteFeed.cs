@@ -9,6 +9,14 @@ internal sealed class PipelineQuoteFeed(TickPipeline pipeline) : IQuoteFeed
 
     public string Epoch => pipeline.Epoch;
 
+    public Task Started => pipeline.Started;
+
+    public event Action<string>? EpochChanged
+    {
+        add => pipeline.EpochChanged += value;
+        remove => pipeline.EpochChanged -= value;
+    }
+
     public IEnumerable<Quote> Quotes => pipeline.Book.All;
 
     public bool TryGetQuote(string symbol, out Quote quote) => pipeline.Book.TryGet(symbol, out quote);

@@ -1,3 +1,6 @@
+using Ticker.Ingest.Broker;
+using Ticker.PushHub.Broker;
+
 namespace Ticker.PushHub.Push;
 
 internal static class PushHubExtensions
@@ -10,7 +13,17 @@ internal static class PushHubExtensions
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero, "Hub:HeartbeatInterval must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<PushMetrics>();
-        builder.Services.AddSingleton<IQuoteFeed, PipelineQuoteFeed>();
+        if (IngestMode.Read(builder.Configuration) == IngestMode.Edge)
+        {
+            builder.Services.AddSingleton<StreamQuoteFeed>();
+            builder.Services.AddSingleton<IQuoteFeed>(sp => sp.GetRequiredService<StreamQuoteFeed>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<StreamQuoteFeed>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<IQuoteFeed, PipelineQuoteFeed>();
+        }
+
         builder.Services.AddSingleton<FanOut>();
         builder.Services.AddSingleton<IFanOut>(sp => sp.GetRequiredService<FanOut>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FanOut>());

@@ -79,7 +79,7 @@ internal static class FanOutBenchmark
         return process;
     }
 
-    private static async Task<int> ConnectWebSocketsAsync(int port, int clients, LatencyRecorder recorder, CancellationToken stop, string? token)
+    internal static async Task<int> ConnectWebSocketsAsync(int port, int clients, LatencyRecorder recorder, CancellationToken stop, string? token)
     {
         var auth = token is null ? null : Encoding.UTF8.GetBytes($$"""{"op":"auth","token":"{{token}}"}""");
         var symbols = string.Join(",", new TickGenerator(100, 3).Symbols.Select(s => $"\"{s}\""));

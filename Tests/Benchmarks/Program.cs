@@ -11,6 +11,7 @@ return args switch
     ["fanout", .. var rest] => await FanOutBenchmark.RunAsync(rest),
     ["soak", .. var rest] => await SoakBenchmark.RunAsync(rest),
     ["hubs-walsender", .. var rest] => await HubsWalsenderBenchmark.RunAsync(rest),
+    ["broker-latency", .. var rest] => await BrokerLatencyBenchmark.RunAsync(rest),
     ["drain", .. var rest] => PushDrainBenchmark.Run(rest),
     ["resubscribe", .. var rest] => await ResubscribeBenchmark.RunAsync(rest),
     ["auth-storm", .. var rest] => await AuthStormBenchmark.RunAsync(rest),
@@ -23,6 +24,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Ticker.Benchmarks store-append | store-queries | symbol-search | ingest-drain | ingest-live [ticks/s] [symbols] [seconds] | fanout ticker|ticker-jwt|signalr [ticks/s] [clients] [seconds] | hubs-walsender [hubs] [ticks/s] [seconds] | drain [--quick] | resubscribe [queues] [symbols] | soak [minutes] [subscribers] [hostile] [ticks/s] | idle [connections] | auth-storm [connections] | webrtc-loss [seconds] [loss%...] | webrtc-sessions [sessions]");
+    Console.Error.WriteLine("usage: Ticker.Benchmarks store-append | store-queries | symbol-search | ingest-drain | ingest-live [ticks/s] [symbols] [seconds] | fanout ticker|ticker-jwt|signalr [ticks/s] [clients] [seconds] | hubs-walsender [hubs] [ticks/s] [seconds] | broker-latency [ticks/s] [seconds] | drain [--quick] | resubscribe [queues] [symbols] | soak [minutes] [subscribers] [hostile] [ticks/s] | idle [connections] | auth-storm [connections] | webrtc-loss [seconds] [loss%...] | webrtc-sessions [sessions]");
     return 2;
 }

@@ -18,6 +18,16 @@ internal sealed class FakeQuoteFeed : IQuoteFeed, IDisposable
 
     public string Epoch { get; set; } = "e1";
 
+    public Task Started => Task.CompletedTask;
+
+    public event Action<string>? EpochChanged;
+
+    public void ChangeEpoch(string epoch)
+    {
+        Epoch = epoch;
+        EpochChanged?.Invoke(epoch);
+    }
+
     public IEnumerable<Quote> Quotes => Book.Values;
 
     public bool TryGetQuote(string symbol, out Quote quote) => Book.TryGetValue(symbol, out quote!);

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Ticker.Ingest.Pipeline;
+using Ticker.PushHub.Push;
 using Ticker.Testing;
 
 namespace Ticker.PushHub.Tests;
@@ -52,7 +52,12 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         UseKestrel();
         StartServer();
-        await Services.GetRequiredService<TickPipeline>().Started;
+        // A publisher's pipeline starts only once it leads (and it has no quote feed to serve).
+        if (Settings.GetValueOrDefault("Ingest:Mode") != "publisher")
+        {
+            await Services.GetRequiredService<IQuoteFeed>().Started;
+        }
+
         var grpcPort = Settings.TryGetValue("Hub:GrpcPort", out var port) ? $":{port}" : "(none)";
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .First(a => !a.EndsWith(grpcPort, StringComparison.Ordinal));

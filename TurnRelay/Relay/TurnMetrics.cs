@@ -27,6 +27,9 @@ internal sealed class TurnMetrics : IDisposable
         _meter.CreateObservableCounter("turn.datagrams.dropped", () => Volatile.Read(ref _datagramsDropped), "{datagram}", "Datagrams dropped (no permission, bandwidth)");
     }
 
+    /// <summary>This server's meter: several servers in one process each have a meter of the same name.</summary>
+    internal Meter Meter => _meter;
+
     public long AllocationsCreated => Volatile.Read(ref _allocationsCreated);
 
     public long AllocationsActive => Volatile.Read(ref _allocationsActive);

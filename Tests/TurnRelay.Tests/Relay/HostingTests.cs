@@ -30,7 +30,8 @@ public sealed class HostingTests
         });
         builder.AddTurnRelay();
         using var host = builder.Build();
-        var measurements = new Dictionary<string, long>();
+        // Keyed by instrument: other tests' relays in this process publish meters of the same name.
+        var measurements = new Dictionary<Instrument, long>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
@@ -39,7 +40,13 @@ public sealed class HostingTests
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measurements[instrument.Name] = value);
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            lock (measurements)
+            {
+                measurements[instrument] = value;
+            }
+        });
         listener.Start();
 
         await host.StartAsync();
@@ -51,13 +58,18 @@ public sealed class HostingTests
         }
         listener.RecordObservableInstruments();
         await host.StopAsync();
+        Dictionary<string, long> ours;
+        lock (measurements)
+        {
+            ours = measurements.Where(m => m.Key.Meter == server.Metrics.Meter).ToDictionary(m => m.Key.Name, m => m.Value);
+        }
 
         Assert.Equal("hub-secret", options.StaticAuthSecret);
         Assert.Equal(30000, options.MinPort);
         Assert.True(options.AllowLoopbackPeers);
-        Assert.Equal(1, measurements["turn.allocations.created"]);
-        Assert.Contains("turn.relayed.datagrams", measurements.Keys);
-        Assert.Contains("turn.auth.failures", measurements.Keys);
+        Assert.Equal(1, ours["turn.allocations.created"]);
+        Assert.Contains("turn.relayed.datagrams", ours.Keys);
+        Assert.Contains("turn.auth.failures", ours.Keys);
     }
 
     [Fact]

@@ -55,6 +55,8 @@ public sealed class HaproxyTests(TestDatabase database) : IClassFixture<TestData
         var client = await WsClient.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws"));
         await client.SendAsync("""{"op":"subscribe","symbols":["HAP"]}""");
         var seq = (await client.ReceiveUntilAsync(m => m.Is("snapshot", "HAP"))).GetProperty("seq").GetInt64();
+        // /metrics is a scrape that may lag a moment behind the session: ask until one hub counts it.
+        await WaitUntilAsync(async () => await ConnectionsAsync(one) + await ConnectionsAsync(two) == 1);
         var serving = await ConnectionsAsync(one) == 1 ? one : two;
 
         await serving.TerminateAsync();
@@ -71,7 +73,9 @@ public sealed class HaproxyTests(TestDatabase database) : IClassFixture<TestData
         Assert.Equal(seq + 1, missed.GetProperty("seq").GetInt64());
         Assert.Equal(2m, missed.GetProperty("price").GetDecimal());
         Assert.True(await serving.WaitForExitAsync(TimeSpan.FromSeconds(30)), serving.Output);
-        Assert.Equal(1, await ConnectionsAsync(serving == one ? two : one));
+        var other = serving == one ? two : one;
+        await WaitUntilAsync(async () => await ConnectionsAsync(other) == 1);
+        Assert.Equal(1, await ConnectionsAsync(other));
     }
 
     private async Task InsertAsync(string symbol, decimal price)

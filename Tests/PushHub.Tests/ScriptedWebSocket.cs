@@ -16,6 +16,9 @@ internal sealed class ScriptedWebSocket : WebSocket
 
     public Channel<string> Incoming { get; } = Channel.CreateUnbounded<string>();
 
+    /// <summary>Set the first time the hub asks for a message and none is left: all written before were handled.</summary>
+    public TaskCompletionSource Starved { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public TaskCompletionSource<(WebSocketCloseStatus Status, string Reason)> Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public override WebSocketCloseStatus? CloseStatus => null;
@@ -42,7 +45,17 @@ internal sealed class ScriptedWebSocket : WebSocket
 
     public override async ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        _peeked ??= Encoding.UTF8.GetBytes(await Incoming.Reader.ReadAsync(cancellationToken));
+        if (_peeked is null)
+        {
+            if (!Incoming.Reader.TryRead(out var text))
+            {
+                Starved.TrySetResult();
+                text = await Incoming.Reader.ReadAsync(cancellationToken);
+            }
+
+            _peeked = Encoding.UTF8.GetBytes(text);
+        }
+
         if (buffer.IsEmpty)
         {
             return new ValueWebSocketReceiveResult(0, WebSocketMessageType.Text, endOfMessage: false);

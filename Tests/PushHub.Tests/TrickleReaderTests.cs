@@ -28,12 +28,12 @@ public sealed class TrickleReaderTests
         var session = new WebSocketSession(socket, new SubscriptionManager(new FanOut(null!, null!), null!), options, metrics, clock,
             NullLogger.Instance, batch: false);
         using var end = new CancellationTokenSource();
-        var running = session.RunAsync(end.Token);
-
         for (var ping = 0; ping < 10; ping++)
         {
             socket.Incoming.Writer.TryWrite($$"""{"op":"ping","id":{{ping}}}""");
         }
+
+        var running = session.RunAsync(end.Token);
 
         // Each send is accepted 1.5 s after it began: never one send over the timeout, yet the
         // drains fall further behind with every message.
@@ -49,6 +49,9 @@ public sealed class TrickleReaderTests
             }
 
             var send = await next;
+            // Every pong queued before the first is accepted, so they form one drain (the reader
+            // handles all ten pings while the first send is pending).
+            await socket.Starved.Task.WaitAsync(Patience);
             clock.Advance(TimeSpan.FromSeconds(1.5));
             send.TrySetResult();
             accepted++;
